@@ -1,0 +1,159 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import { type VariableName, variables } from './variables.js';
+
+export type ServiceRole = 'all' | 'web' | 'worker';
+
+export interface Config {
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Explicit PUBLIC_URL; when unset the service derives it from the port it actually listens on. */
+  readonly publicUrl: string | undefined;
+  readonly role: ServiceRole;
+  readonly shutdownTimeoutMs: number;
+  readonly sandbox: boolean;
+  readonly elevenlabs: {
+    readonly apiKey: string | undefined;
+    readonly baseUrl: string;
+    readonly webhookSecret: string | undefined;
+  };
+  readonly hubspot: {
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly accessToken: string | undefined;
+    readonly baseUrl: string;
+  };
+  readonly tokenEncryptionKey: string | undefined;
+  readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
+}
+
+/** A configuration problem, reported as one line that names the variable and what was expected. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`Invalid configuration: ${variable}: ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parsed = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };
+
+function parseVariables(env: Record<string, string | undefined>): Parsed {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(variables)) {
+    // An empty value means "unset": shells and compose files often export VAR= for optional settings.
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = spec.schema.safeParse(raw);
+    if (!result.success) {
+      const message = result.error.issues[0]?.message ?? 'invalid value';
+      const shown = 'secret' in spec && spec.secret ? '' : raw === undefined ? '' : ` (got "${raw}")`;
+      throw new ConfigError(name, `${message}${shown}`);
+    }
+    out[name] = result.data;
+  }
+  return out as Parsed;
+}
+
+/**
+ * Parses the environment into a frozen, typed config. This is the only place that reads environment
+ * variables; everything else receives the Config object.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const v = parseVariables(env);
+
+  if ((v.OPS_USER === undefined) !== (v.OPS_PASSWORD === undefined)) {
+    throw new ConfigError(
+      v.OPS_USER === undefined ? 'OPS_USER' : 'OPS_PASSWORD',
+      'OPS_USER and OPS_PASSWORD must be set together',
+    );
+  }
+
+  const hasRealCredentials =
+    v.ELEVENLABS_API_KEY !== undefined ||
+    v.HUBSPOT_ACCESS_TOKEN !== undefined ||
+    v.HUBSPOT_CLIENT_ID !== undefined;
+  const sandbox = v.SANDBOX ?? !hasRealCredentials;
+  if (sandbox) {
+    // A sandbox must never reach a real donor or a real CRM.
+    if (v.ELEVENLABS_API_KEY !== undefined) {
+      throw new ConfigError(
+        'ELEVENLABS_API_KEY',
+        'must be unset when SANDBOX=true (a sandbox never dials real numbers)',
+      );
+    }
+    if (v.HUBSPOT_ACCESS_TOKEN !== undefined) {
+      throw new ConfigError(
+        'HUBSPOT_ACCESS_TOKEN',
+        'must be unset when SANDBOX=true (a sandbox never writes to a real CRM)',
+      );
+    }
+  } else {
+    requireOutsideSandbox(v);
+  }
+
+  const config: Config = {
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: path.resolve(v.DATA_DIR),
+    logLevel: v.LOG_LEVEL,
+    publicUrl: v.PUBLIC_URL,
+    role: v.SERVICE_ROLE,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    sandbox,
+    elevenlabs: {
+      apiKey: v.ELEVENLABS_API_KEY,
+      baseUrl: v.ELEVENLABS_BASE_URL,
+      webhookSecret: v.ELEVENLABS_WEBHOOK_SECRET,
+    },
+    hubspot: {
+      clientId: v.HUBSPOT_CLIENT_ID,
+      clientSecret: v.HUBSPOT_CLIENT_SECRET,
+      accessToken: v.HUBSPOT_ACCESS_TOKEN,
+      baseUrl: v.HUBSPOT_BASE_URL,
+    },
+    tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
+    ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
+  };
+  return deepFreeze(config);
+}
+
+/** Outside the sandbox the service talks to real systems, so their credentials must all be there. */
+function requireOutsideSandbox(v: Parsed): void {
+  const hint = 'required outside sandbox mode (or set SANDBOX=true)';
+  if (v.ELEVENLABS_API_KEY === undefined) throw new ConfigError('ELEVENLABS_API_KEY', hint);
+  if (v.ELEVENLABS_WEBHOOK_SECRET === undefined) throw new ConfigError('ELEVENLABS_WEBHOOK_SECRET', hint);
+  if (v.HUBSPOT_ACCESS_TOKEN === undefined && v.HUBSPOT_CLIENT_ID === undefined) {
+    throw new ConfigError(
+      'HUBSPOT_ACCESS_TOKEN',
+      `${hint}: a private-app token, or HUBSPOT_CLIENT_ID for OAuth`,
+    );
+  }
+  if (v.HUBSPOT_CLIENT_ID !== undefined) {
+    if (v.HUBSPOT_CLIENT_SECRET === undefined)
+      throw new ConfigError('HUBSPOT_CLIENT_SECRET', 'required with HUBSPOT_CLIENT_ID');
+    if (v.TOKEN_ENCRYPTION_KEY === undefined)
+      throw new ConfigError(
+        'TOKEN_ENCRYPTION_KEY',
+        'required with HUBSPOT_CLIENT_ID (OAuth tokens are stored encrypted)',
+      );
+  }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child !== null && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
+
+/** The README's configuration table, generated from the declarations. */
+export function configurationTable(): string {
+  const rows = Object.entries(variables).map(
+    ([name, spec]) => `| \`${name}\` | ${spec.default} | ${spec.doc.replace(/\|/g, '\\|')} |`,
+  );
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}

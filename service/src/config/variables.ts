@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, declared once with its schema, its default and its meaning.
+ * The README's configuration table is generated from this list (`npm run config:doc`) and a test checks that
+ * the README and this list agree, so the documentation cannot drift from the code.
+ */
+export interface VariableSpec {
+  readonly schema: z.ZodType;
+  /** What the default is, in words, for the README (the schema holds the real default). */
+  readonly default: string;
+  readonly doc: string;
+  /** Secrets are never echoed back in error messages or logs. */
+  readonly secret?: boolean;
+}
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// connection string' });
+
+const encryptionKey = z
+  .string()
+  .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, {
+    error: 'expected 32 bytes as 64 hex characters or base64',
+  });
+
+export const variables = {
+  PORT: {
+    schema: z.coerce
+      .number({ error: 'expected a port number' })
+      .int({ error: 'expected a whole number' })
+      .min(0, { error: 'expected 0-65535' })
+      .max(65535, { error: 'expected 0-65535' })
+      .default(3000),
+    default: '3000',
+    doc: 'HTTP port of the API, webhooks and probes. 0 picks a free port.',
+  },
+  DATABASE_URL: {
+    schema: postgresUrl.optional(),
+    default: 'unset: embedded Postgres in `.data/postgres`',
+    doc: 'Postgres connection string. When unset, an embedded Postgres is started on a free loopback port and stopped on exit.',
+    secret: true,
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default('.data'),
+    default: '`.data`',
+    doc: 'Folder for local state: the embedded Postgres cluster and its generated password.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    default: '`info`',
+    doc: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+  },
+  PUBLIC_URL: {
+    schema: httpUrl.optional(),
+    default: '`http://localhost:$PORT`',
+    doc: 'The URL HubSpot and ElevenLabs reach this service at (webhooks, workflow actions, signature checks).',
+  },
+  SERVICE_ROLE: {
+    schema: z.enum(['all', 'web', 'worker']).default('all'),
+    default: '`all`',
+    doc: '`web` serves HTTP only, `worker` runs jobs only, `all` does both in one process.',
+  },
+  SHUTDOWN_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().min(1).max(120).default(8),
+    default: '8',
+    doc: 'How long running jobs get to finish after SIGTERM/SIGINT before they are abandoned to retry.',
+  },
+  ELEVENLABS_API_KEY: {
+    schema: z.string().min(1).optional(),
+    default: 'unset (sandbox)',
+    doc: 'ElevenLabs API key (`xi-api-key`). Unset together with the HubSpot credentials: sandbox mode.',
+    secret: true,
+  },
+  ELEVENLABS_BASE_URL: {
+    schema: httpUrl.default('https://api.elevenlabs.io'),
+    default: '`https://api.elevenlabs.io`',
+    doc: 'ElevenLabs API base URL (e.g. a data-residency host).',
+  },
+  ELEVENLABS_WEBHOOK_SECRET: {
+    schema: z.string().min(1).optional(),
+    default: 'unset (generated in sandbox)',
+    doc: 'HMAC secret of the ElevenLabs post-call webhook (`ElevenLabs-Signature`).',
+    secret: true,
+  },
+  HUBSPOT_CLIENT_ID: {
+    schema: z.string().min(1).optional(),
+    default: 'unset',
+    doc: 'OAuth client id of the HubSpot app (multi-portal installs).',
+  },
+  HUBSPOT_CLIENT_SECRET: {
+    schema: z.string().min(1).optional(),
+    default: 'unset (generated in sandbox)',
+    doc: 'HubSpot app client secret: OAuth code exchange and request-signature (v3/v2) verification.',
+    secret: true,
+  },
+  HUBSPOT_ACCESS_TOKEN: {
+    schema: z.string().min(1).optional(),
+    default: 'unset',
+    doc: "A private app's static token, for a single organisation instead of OAuth installs.",
+    secret: true,
+  },
+  HUBSPOT_BASE_URL: {
+    schema: httpUrl.default('https://api.hubapi.com'),
+    default: '`https://api.hubapi.com`',
+    doc: 'HubSpot API base URL.',
+  },
+  TOKEN_ENCRYPTION_KEY: {
+    schema: encryptionKey.optional(),
+    default: 'unset (required with OAuth)',
+    doc: 'Key that encrypts stored HubSpot OAuth tokens at rest: 32 bytes, hex or base64.',
+    secret: true,
+  },
+  OPS_USER: {
+    schema: z.string().min(1).optional(),
+    default: 'unset',
+    doc: 'Basic-auth user for the ops pages (job dashboard). Set with OPS_PASSWORD.',
+  },
+  OPS_PASSWORD: {
+    schema: z.string().min(8, { error: 'expected at least 8 characters' }).optional(),
+    default: 'unset',
+    doc: 'Basic-auth password for the ops pages. Without both, the dashboard is served on loopback only.',
+    secret: true,
+  },
+  SANDBOX: {
+    schema: booleanString.optional(),
+    default: 'auto',
+    doc: 'true: run against local fakes of ElevenLabs and HubSpot. Unset: sandbox when no ElevenLabs key and no HubSpot credentials are configured. Refuses real credentials.',
+  },
+} as const satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof variables;

@@ -1,0 +1,70 @@
+import { PgBoss } from 'pg-boss';
+import type { Logger } from '../logger.js';
+import type { QueueDefinition, ScheduleDefinition, Worker } from './queue-definition.js';
+
+export const BOSS_SCHEMA = 'pgboss';
+
+export interface BossOptions {
+  readonly connectionString: string;
+  readonly logger: Logger;
+  readonly queues: readonly QueueDefinition<unknown>[];
+  readonly schedules?: readonly ScheduleDefinition[];
+  /** Maintenance and cron run on worker processes only; web processes only send. */
+  readonly supervise: boolean;
+  readonly schema?: string;
+  /** Spies let tests wait for a job's state instead of sleeping. Never in production. */
+  readonly enableSpies?: boolean;
+}
+
+export async function startBoss(options: BossOptions): Promise<PgBoss> {
+  const { logger } = options;
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema: options.schema ?? BOSS_SCHEMA,
+    application_name: 'fundraising-jobs',
+    max: 10,
+    supervise: options.supervise,
+    schedule: options.supervise,
+    migrate: true,
+    useListenNotify: true,
+    __test__enableSpies: options.enableSpies ?? false,
+  });
+  // Without an 'error' listener an EventEmitter error would crash the process.
+  boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+  boss.on('warning', (warning) => logger.warn({ warning }, 'pg-boss warning'));
+  await boss.start();
+  for (const queue of options.queues) {
+    await ensureQueue(boss, queue);
+  }
+  for (const s of options.schedules ?? []) {
+    await boss.schedule(s.queue.name, s.cron, null, { key: s.key ?? 'default', tz: 'UTC' });
+  }
+  logger.info({ schema: options.schema ?? BOSS_SCHEMA, queues: options.queues.length }, 'pg-boss started');
+  return boss;
+}
+
+/** createQueue is not idempotent about options; update existing queues so a deploy's changes take effect. */
+async function ensureQueue(boss: PgBoss, queue: QueueDefinition<unknown>): Promise<void> {
+  const existing = await boss.getQueue(queue.name);
+  if (!existing) {
+    await boss.createQueue(queue.name, queue.options);
+    return;
+  }
+  const {
+    policy: _policy,
+    partition: _partition,
+    heartbeatSeconds: _hb,
+    retryDelayMax: _rdm,
+    ...updatable
+  } = queue.options;
+  await boss.updateQueue(queue.name, updatable);
+}
+
+/** The one place workers are registered. One job per fetch: our handlers dial phones and call APIs. */
+export async function registerWorkers(boss: PgBoss, workers: readonly Worker[]): Promise<void> {
+  for (const worker of workers) {
+    await boss.work(worker.queueName, { ...worker.options, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) await worker.run(job);
+    });
+  }
+}

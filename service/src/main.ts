@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from './config/config.js';
+import { createLogger } from './logger.js';
+import { startService } from './runtime.js';
+
+/** Entry point of `npm start`: parse config, start, print where to look, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const logger = createLogger(config.logLevel);
+  const service = await startService({ config, logger });
+  logger.info(
+    { url: service.url, health: `${service.url}/healthz`, ready: `${service.url}/readyz` },
+    'service ready',
+  );
+  process.stdout.write(
+    [
+      '',
+      `  Service     ${service.url}`,
+      `  Health      ${service.url}/healthz`,
+      `  Readiness   ${service.url}/readyz`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stoppingSince = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stoppingSince > 0) {
+      // A Ctrl-C reaches us both from the terminal and forwarded by npm: only a later, deliberate one forces exit.
+      if (Date.now() - stoppingSince < 1_000) return;
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    logger.info({ signal }, 'shutting down');
+    // Hard stop a little after the graceful budget, whatever is still hanging.
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1_500).unref();
+    service
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

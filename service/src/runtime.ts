@@ -1,0 +1,125 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PgBoss } from 'pg-boss';
+import type { Config } from './config/config.js';
+import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { migrate } from './db/migrate.js';
+import { createPool, databaseAnswers, type Pool } from './db/pool.js';
+import { createHttpApp } from './http/app.js';
+import { registerWorkers, startBoss } from './jobs/boss.js';
+import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
+import { QUEUES, SCHEDULES } from './jobs/queues.js';
+import type { Logger } from './logger.js';
+
+export interface RunningService {
+  readonly url: string;
+  readonly databaseUrl: string;
+  readonly pool: Pool;
+  readonly boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** For tests: let them wait on job states through pg-boss spies. */
+  readonly enableSpies?: boolean;
+  readonly queues?: readonly QueueDefinition<unknown>[];
+  readonly workers?: readonly Worker[];
+}
+
+/**
+ * Brings the service up in dependency order: database (embedded when DATABASE_URL is unset), migrations,
+ * pg-boss and its queues, workers, then HTTP. stop() tears down in reverse, so nothing runs on a closed pool.
+ */
+export async function startService(options: StartOptions): Promise<RunningService> {
+  const { config, logger } = options;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    }
+  };
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl === undefined) {
+      const embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/postgres`, logger });
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      logger.info(
+        { database: 'embedded', port: embedded.port, dataDir: embedded.dataDir },
+        'using embedded Postgres',
+      );
+    } else {
+      logger.info({ database: 'external', host: safeHost(databaseUrl) }, 'using DATABASE_URL');
+    }
+
+    const pool = createPool(databaseUrl, logger);
+    cleanups.push(() => pool.end());
+    await migrate(pool, logger);
+
+    const runsWorkers = config.role !== 'web';
+    const boss = await startBoss({
+      connectionString: databaseUrl,
+      logger,
+      queues: options.queues ?? QUEUES,
+      schedules: runsWorkers ? SCHEDULES : [],
+      supervise: runsWorkers,
+      enableSpies: options.enableSpies ?? false,
+    });
+    let bossRunning = true;
+    cleanups.push(async () => {
+      bossRunning = false;
+      // Graceful: running handlers get the shutdown budget, then are aborted and retried by another process.
+      await boss.stop({ graceful: true, close: true, timeout: config.shutdownTimeoutMs });
+    });
+    if (runsWorkers) await registerWorkers(boss, options.workers ?? []);
+
+    let url = config.publicUrl ?? '';
+    if (config.role !== 'worker') {
+      const app = createHttpApp({
+        logger,
+        readiness: [
+          { name: 'database', check: () => databaseAnswers(pool) },
+          { name: 'jobs', check: async () => bossRunning },
+        ],
+      });
+      const server = await listen(app, config.port);
+      cleanups.push(() => closeServer(server, config.shutdownTimeoutMs));
+      const port = (server.address() as AddressInfo).port;
+      url = `http://localhost:${port}`;
+    }
+
+    return { url, databaseUrl, pool, boss, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function listen(app: RequestListener, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish within the budget, then cuts the rest. */
+async function closeServer(server: Server, budgetMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), budgetMs);
+  await closed;
+  clearTimeout(timer);
+}
+
+function safeHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'unparseable';
+  }
+}

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitUntil } from './helpers/wait.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function startProcess(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'service/src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${seen}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = seen.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('fails start-up with one line naming a bad variable', async () => {
+    const child = startProcess({ PORT: 'abc' });
+    let stderr = '';
+    child.stderr?.on('data', (c) => {
+      stderr += c;
+    });
+    const { code } = await exitOf(child);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('Invalid configuration: PORT: expected a port number (got "abc")');
+  });
+
+  it('starts with an empty environment on an embedded Postgres, answers the probes, and Ctrl-C leaves no Postgres behind', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'fundraising-start-'));
+    await chmod(dataDir, 0o755); // the embedded cluster runs as the postgres user when tests run as root
+    const started = Date.now();
+    const child = startProcess({ PORT: '0', DATA_DIR: dataDir });
+    const [, url] = await waitFor(child, /Service\s+(http:\/\/localhost:\d+)/, 30_000);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    const postgresPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+    expect(alive(postgresPid)).toBe(true);
+
+    const exited = exitOf(child);
+    child.kill('SIGINT');
+    const { code, ms } = await exited;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+    expect(existsSync(pidFile)).toBe(false);
+    // The postmaster removes its pid file just before it exits; give it a moment to be gone.
+    await waitUntil(() => !alive(postgresPid), { timeoutMs: 3_000, what: 'postgres to exit' });
+  }, 60_000);
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['service/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/bench/**'],
+    // One Postgres for the run (embedded, or DATABASE_URL); each test file gets its own database in it.
+    globalSetup: ['test/setup/global-setup.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+    teardownTimeout: 30_000,
+  },
+});
