@@ -1,0 +1,151 @@
+import { type Pool, type Queryable, withTransaction } from '../db/pool.js';
+import type { Logger } from '../logger.js';
+import type { TokenCipher } from './token-cipher.js';
+import type { HubSpotOAuth, OAuthTokens, TokenProvider } from './types.js';
+
+/** Refresh this long before expiry, so a token never expires between handing it out and HubSpot reading it. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export class PortalNotConnectedError extends Error {
+  readonly portalId: number;
+  constructor(portalId: number) {
+    super(`HubSpot portal ${portalId} has no stored OAuth credentials`);
+    this.name = 'PortalNotConnectedError';
+    this.portalId = portalId;
+  }
+}
+
+/** A private app's token: one organisation, one token that does not expire. */
+export function createStaticTokenProvider(accessToken: string): TokenProvider {
+  return { getAccessToken: async () => accessToken };
+}
+
+interface CredentialRow {
+  access_token_enc: Buffer;
+  refresh_token_enc: Buffer;
+  expires_at: Date;
+}
+
+const accessContext = (portalId: number) => `portal:${portalId}:access`;
+const refreshContext = (portalId: number) => `portal:${portalId}:refresh`;
+
+export interface PortalTokenProviderOptions {
+  readonly pool: Pool;
+  readonly cipher: TokenCipher;
+  readonly oauth: Pick<HubSpotOAuth, 'refresh'>;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly refreshMarginMs?: number;
+  /** How long a caller waits for another process's refresh of the same portal before giving up. */
+  readonly lockTimeoutMs?: number;
+}
+
+/**
+ * OAuth tokens per portal, stored encrypted in portal_credentials. A token is refreshed when it expires within
+ * the margin. Refreshes are serialised per portal twice over: in this process (one promise per portal), and across
+ * processes by locking the portal's row (SELECT ... FOR UPDATE) for the duration of the refresh; whoever gets the
+ * lock second finds the fresh token and uses it instead of refreshing again.
+ */
+export class PortalTokenProvider implements TokenProvider {
+  private readonly cache = new Map<number, { token: string; expiresAt: number }>();
+  private readonly inflight = new Map<number, Promise<string>>();
+  private readonly now: () => number;
+  private readonly margin: number;
+
+  constructor(private readonly options: PortalTokenProviderOptions) {
+    this.now = options.now ?? Date.now;
+    this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
+  }
+
+  getAccessToken(portalId: number): Promise<string> {
+    const cached = this.cache.get(portalId);
+    if (cached !== undefined && this.isFresh(cached.expiresAt)) return Promise.resolve(cached.token);
+    let pending = this.inflight.get(portalId);
+    if (pending === undefined) {
+      pending = this.load(portalId).finally(() => this.inflight.delete(portalId));
+      this.inflight.set(portalId, pending);
+    }
+    return pending;
+  }
+
+  invalidate(portalId: number): void {
+    this.cache.delete(portalId);
+  }
+
+  /** Stores tokens from an install (code exchange); creates the portal as an OAuth tenant if it is new. */
+  async saveTokens(portalId: number, tokens: OAuthTokens, scopes: readonly string[]): Promise<void> {
+    const { cipher } = this.options;
+    await withTransaction(this.options.pool, async (client) => {
+      await client.query(
+        `INSERT INTO portals (portal_id, auth_kind) VALUES ($1, 'oauth') ON CONFLICT (portal_id) DO NOTHING`,
+        [portalId],
+      );
+      await client.query(
+        `INSERT INTO portal_credentials (portal_id, access_token_enc, refresh_token_enc, expires_at, scopes)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (portal_id) DO UPDATE SET
+           access_token_enc = EXCLUDED.access_token_enc, refresh_token_enc = EXCLUDED.refresh_token_enc,
+           expires_at = EXCLUDED.expires_at, scopes = EXCLUDED.scopes, updated_at = now()`,
+        [
+          portalId,
+          cipher.encrypt(tokens.accessToken, accessContext(portalId)),
+          cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
+          tokens.expiresAt,
+          [...scopes],
+        ],
+      );
+    });
+    this.cache.set(portalId, { token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
+  }
+
+  private isFresh(expiresAt: number): boolean {
+    return expiresAt - this.now() > this.margin;
+  }
+
+  private async load(portalId: number): Promise<string> {
+    // Fast path without a lock: most of the time the stored token is still good (e.g. after a restart).
+    const stored = await this.read(this.options.pool, portalId, false);
+    if (this.isFresh(stored.expires_at.getTime())) return this.remember(portalId, stored);
+    return withTransaction(this.options.pool, async (client) => {
+      const lockTimeout = `${this.options.lockTimeoutMs ?? 60_000}ms`;
+      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [lockTimeout]);
+      const locked = await this.read(client, portalId, true);
+      // Another process may have refreshed while we waited for the lock.
+      if (this.isFresh(locked.expires_at.getTime())) return this.remember(portalId, locked);
+      const { cipher, logger } = this.options;
+      const refreshToken = cipher.decrypt(locked.refresh_token_enc, refreshContext(portalId));
+      const tokens = await this.options.oauth.refresh(refreshToken);
+      await client.query(
+        `UPDATE portal_credentials
+            SET access_token_enc = $2, refresh_token_enc = $3, expires_at = $4, updated_at = now()
+          WHERE portal_id = $1`,
+        [
+          portalId,
+          cipher.encrypt(tokens.accessToken, accessContext(portalId)),
+          cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
+          tokens.expiresAt,
+        ],
+      );
+      logger.info({ portalId, expiresAt: tokens.expiresAt.toISOString() }, 'HubSpot access token refreshed');
+      this.cache.set(portalId, { token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
+      return tokens.accessToken;
+    });
+  }
+
+  private async read(db: Queryable, portalId: number, forUpdate: boolean): Promise<CredentialRow> {
+    const { rows } = await db.query<CredentialRow>(
+      `SELECT access_token_enc, refresh_token_enc, expires_at FROM portal_credentials WHERE portal_id = $1
+       ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [portalId],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new PortalNotConnectedError(portalId);
+    return row;
+  }
+
+  private remember(portalId: number, row: CredentialRow): string {
+    const token = this.options.cipher.decrypt(row.access_token_enc, accessContext(portalId));
+    this.cache.set(portalId, { token, expiresAt: row.expires_at.getTime() });
+    return token;
+  }
+}

@@ -1,0 +1,255 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type Logger, maskPhone } from '../logger.js';
+import { intBetween, randomFor } from './deterministic.js';
+import type { SandboxAgent, SandboxPhoneNumber } from './elevenlabs-catalog.js';
+import { type FaultState, faultFires } from './elevenlabs-faults.js';
+import { chooseOutcome, initiationFailureOf, type SandboxOutcome } from './elevenlabs-outcomes.js';
+import type { WebhookSender } from './elevenlabs-webhooks.js';
+import { type SandboxCall, storyOf, webhookFor } from './elevenlabs-wire.js';
+import { isoAt, type SandboxClock } from './http-server.js';
+
+/**
+ * Plays calls out: initiated → in-progress → processing → done (or initiated → failed), over the story's
+ * simulated seconds × timeScale, then sends the webhook. Tracks what is in flight for the concurrency limit.
+ */
+
+export interface DialInput {
+  readonly endpoint: 'twilio' | 'sip_trunk';
+  readonly agent: SandboxAgent;
+  readonly phone: SandboxPhoneNumber;
+  readonly toNumber: string;
+  readonly clientData: Readonly<Record<string, unknown>>;
+  readonly ringingTimeoutSecs: number | null;
+}
+
+export interface DialRecord {
+  readonly at: string;
+  readonly atMs: number;
+  readonly endpoint: 'twilio' | 'sip_trunk';
+  readonly toNumber: string;
+  readonly agentId: string;
+  readonly phoneNumberId: string;
+  readonly userId: string | null;
+  readonly conversationId: string;
+  readonly callSid: string;
+  readonly outcome: SandboxOutcome;
+  /** 0 for the first dial of this number in this run, 1 for the redial, … */
+  readonly dialIndex: number;
+  /** What the dial was answered with: 200, or the 5xx of a serverErrorAfterPlacing fault. */
+  readonly responseStatus: number;
+  readonly faults: readonly string[];
+}
+
+export interface PlacedDial {
+  readonly call: SandboxCall;
+  readonly record: DialRecord;
+  readonly webhookFirst: boolean;
+}
+
+export interface CallSimulatorOptions {
+  readonly seed: number;
+  readonly timeScale: number;
+  readonly clock: SandboxClock;
+  readonly logger: Logger;
+  readonly sender: WebhookSender;
+  readonly faults: FaultState;
+  readonly dials: DialRecord[];
+}
+
+const lowerAlnum = (bytes: number) =>
+  [...randomBytes(bytes)].map((b) => '0123456789abcdefghijklmnopqrstuvwxyz'[b % 36]).join('');
+
+export class CallSimulator {
+  /** In placement order: conversation listing pages through it newest first, by index. */
+  readonly calls: SandboxCall[] = [];
+  private readonly byId = new Map<string, SandboxCall>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly dialCounts = new Map<string, number>();
+  private readonly scripts = new Map<string, SandboxOutcome[]>();
+  private readonly listeners = new Set<() => void>();
+  private deliveries = new Set<Promise<void>>();
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(private readonly options: CallSimulatorOptions) {
+    options.sender.subscribe(() => this.notify());
+  }
+
+  get(conversationId: string): SandboxCall | undefined {
+    return this.byId.get(conversationId);
+  }
+
+  /** The outcomes given are used for this number's next dials in order; the last one then repeats. */
+  script(toNumber: string, outcomes: readonly SandboxOutcome[]): void {
+    if (outcomes.length === 0) this.scripts.delete(toNumber);
+    else this.scripts.set(toNumber, [...outcomes]);
+  }
+
+  clearScripts(): void {
+    this.scripts.clear();
+  }
+
+  private nextOutcome(toNumber: string, dialIndex: number): SandboxOutcome {
+    const queue = this.scripts.get(toNumber);
+    if (queue?.[0] !== undefined) return queue.length > 1 ? (queue.shift() ?? queue[0]) : queue[0];
+    return chooseOutcome(this.options.seed, toNumber, dialIndex);
+  }
+
+  place(input: DialInput): PlacedDial {
+    const { seed, clock, faults } = this.options;
+    const now = clock.now();
+    const dialIndex = this.dialCounts.get(input.toNumber) ?? 0;
+    this.dialCounts.set(input.toNumber, dialIndex + 1);
+    const outcome = this.nextOutcome(input.toNumber, dialIndex);
+    const occasion = `${input.toNumber}#${dialIndex}`;
+    const rawVars = input.clientData.dynamic_variables;
+    const dynamicVariables =
+      typeof rawVars === 'object' && rawVars !== null ? (rawVars as Record<string, unknown>) : {};
+    const userId = typeof input.clientData.user_id === 'string' ? input.clientData.user_id : null;
+    const call: SandboxCall = {
+      conversationId: `conv_${lowerAlnum(26)}`,
+      callSid: input.endpoint === 'twilio' ? `CA${randomBytes(16).toString('hex')}` : randomUUID(),
+      streamSid: `MZ${randomBytes(16).toString('hex')}`,
+      provider: input.endpoint,
+      agent: input.agent,
+      phone: input.phone,
+      toNumber: input.toNumber,
+      userId,
+      clientData: input.clientData,
+      dynamicVariables,
+      dialIndex,
+      placedAtMs: now,
+      outcome,
+      storyContext: {
+        seed,
+        toNumber: input.toNumber,
+        dialIndex,
+        dynamicVariables,
+        ringingTimeoutSecs: input.ringingTimeoutSecs,
+        nowMs: now,
+      },
+      status: 'initiated',
+    };
+    const webhookFirst = faultFires(faults, 'webhookBeforeDialResponse', seed, occasion);
+    const serverError = faultFires(faults, 'serverErrorAfterPlacing', seed, occasion);
+    const firedFaults = [
+      ...(webhookFirst ? ['webhookBeforeDialResponse'] : []),
+      ...(serverError ? ['serverErrorAfterPlacing'] : []),
+    ];
+    const record: DialRecord = {
+      at: isoAt(now),
+      atMs: now,
+      endpoint: input.endpoint,
+      toNumber: input.toNumber,
+      agentId: input.agent.agentId,
+      phoneNumberId: input.phone.phoneNumberId,
+      userId,
+      conversationId: call.conversationId,
+      callSid: call.callSid,
+      outcome,
+      dialIndex,
+      responseStatus: serverError ? faults.serverErrorStatus : 200,
+      faults: firedFaults,
+    };
+    this.calls.push(call);
+    this.byId.set(call.conversationId, call);
+    this.options.dials.push(record);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.options.logger.info(
+      { conversationId: call.conversationId, to: maskPhone(call.toNumber), outcome, faults: firedFaults },
+      'sandbox call placed',
+    );
+    if (!webhookFirst) this.playOut(call);
+    return { call, record, webhookFirst };
+  }
+
+  private after(call: SandboxCall, simulatedSecs: number, step: () => void): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(call.conversationId);
+        step();
+      },
+      simulatedSecs * this.options.timeScale * 1000,
+    );
+    this.timers.set(call.conversationId, timer);
+  }
+
+  private playOut(call: SandboxCall): void {
+    const story = storyOf(call);
+    if (initiationFailureOf(call.outcome) !== null) {
+      this.after(call, story.ringSecs, () => void this.finish(call));
+      return;
+    }
+    const processingSecs = intBetween(randomFor(this.options.seed, 'processing', call.conversationId), 3, 8);
+    this.after(call, story.ringSecs, () => {
+      call.status = 'in-progress';
+      this.after(call, story.talkSecs, () => {
+        call.status = 'processing';
+        this.after(call, processingSecs, () => void this.finish(call));
+      });
+    });
+  }
+
+  /** Ends the call now (whatever its stage), frees its slot and sends its webhook; resolves once delivered. */
+  finish(call: SandboxCall): Promise<void> {
+    if (call.status === 'done' || call.status === 'failed') return Promise.resolve();
+    const timer = this.timers.get(call.conversationId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(call.conversationId);
+    call.status = initiationFailureOf(call.outcome) === null ? 'done' : 'failed';
+    this.inFlight -= 1;
+    const delivery = this.deliver(call);
+    this.deliveries.add(delivery);
+    void delivery.finally(() => {
+      this.deliveries.delete(delivery);
+      this.notify();
+    });
+    this.notify();
+    return delivery;
+  }
+
+  private async deliver(call: SandboxCall): Promise<void> {
+    const { sender, faults, seed, clock } = this.options;
+    const occasion = `${call.toNumber}#${call.dialIndex}`;
+    const { type, body } = webhookFor(call, clock.now());
+    if (faultFires(faults, 'dropWebhook', seed, occasion)) {
+      sender.recordDropped(type, call.conversationId);
+      return;
+    }
+    await sender.send(type, call.conversationId, body, 1);
+    if (faultFires(faults, 'duplicateWebhook', seed, occasion)) {
+      await sender.send(type, call.conversationId, body, 2);
+    }
+  }
+
+  /** Fast-forwards every call in flight to its end; resolves when their webhooks are delivered. */
+  async settleAll(): Promise<void> {
+    const open = this.calls.filter((c) => c.status !== 'done' && c.status !== 'failed');
+    await Promise.all(open.map((c) => this.finish(c)));
+  }
+
+  /** Resolves once no call is in flight and no webhook is on its way. */
+  idle(): Promise<void> {
+    const quiet = () =>
+      this.inFlight === 0 && this.deliveries.size === 0 && this.options.sender.inProgress === 0;
+    if (quiet()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!quiet()) return;
+        this.listeners.delete(check);
+        resolve();
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Logger } from '../logger.js';
+import type { DemoPortal } from './demo-portal.js';
+import { listenOnLoopback, type SandboxClock, systemClock } from './http-server.js';
+import { hubspotActivityRoutes } from './hubspot-activity-routes.js';
+import { hubspotCrmRoutes } from './hubspot-crm-routes.js';
+import { hubspotError } from './hubspot-errors.js';
+import { hubspotOAuthRoutes, issueAuthCode } from './hubspot-oauth-routes.js';
+import { hubspotPropertyRoutes } from './hubspot-property-routes.js';
+import { sandboxRecordRoutes } from './hubspot-sandbox-routes.js';
+import {
+  type HubSpotContext,
+  type HubSpotRecord,
+  PortalState,
+  RollingWindowLimiter,
+  SANDBOX_SCOPES,
+} from './hubspot-state.js';
+
+/**
+ * A fake HubSpot on loopback: the real @hubspot/api-client (`basePath`) talks to it unchanged. Bearer tokens map
+ * to portals, each portal has HubSpot's ten-secondly rolling limit with the real 429 body, and everything
+ * received is recorded at /__sandbox/hubspot/… .
+ */
+
+export interface FakeHubSpotOptions {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Per portal, on a rolling window; false turns it off. HubSpot's OAuth-app default is 110 per 10 s. */
+  readonly rateLimit?: { max: number; windowMs: number } | false;
+  readonly portals: readonly DemoPortal[];
+  readonly clock?: SandboxClock;
+  readonly port?: number;
+  readonly logger: Logger;
+}
+
+export interface FakeHubSpot {
+  readonly url: string;
+  readonly record: HubSpotRecord;
+  /** The contact's properties now (computed base + writes), or undefined. */
+  contact(portalId: number, contactId: string): Record<string, string | null> | undefined;
+  /** A one-time OAuth code for a portal, as if its admin had just installed the app. */
+  issueAuthCode(portalId: number, redirectUri: string): string;
+  stop(): Promise<void>;
+}
+
+const UNAUTHENTICATED = new Set(['/oauth/authorize', '/oauth/v1/token']);
+const isPublic = (path: string) =>
+  UNAUTHENTICATED.has(path) ||
+  path.startsWith('/oauth/v1/access-tokens/') ||
+  path.startsWith('/oauth/v1/refresh-tokens/') ||
+  path.startsWith('/__sandbox');
+
+function authenticate(ctx: HubSpotContext, limiter: RollingWindowLimiter | null) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (isPublic(req.path)) return next();
+    const header = req.get('authorization') ?? '';
+    const token = /^Bearer (.+)$/i.exec(header)?.[1]?.trim();
+    if (!token) {
+      return hubspotError(
+        res,
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
+    }
+    const info = ctx.tokens.get(token);
+    const portal = info ? ctx.portals.get(info.portalId) : undefined;
+    if (!info || !portal) {
+      return hubspotError(
+        res,
+        401,
+        'INVALID_AUTHENTICATION',
+        'The OAuth token used to make this call is invalid.',
+      );
+    }
+    const now = ctx.clock.now();
+    if (info.expiresAtMs !== null && now >= info.expiresAtMs) {
+      const ago = Math.floor((now - info.expiresAtMs) / 1000);
+      return hubspotError(
+        res,
+        401,
+        'EXPIRED_AUTHENTICATION',
+        `The OAuth token used to make this call expired ${ago} second(s) ago.`,
+      );
+    }
+    res.locals.portal = portal;
+    if (limiter) {
+      const remaining = limiter.take(portal.portal.portalId, now);
+      res.set({
+        'X-HubSpot-RateLimit-Max': String(limiter.max),
+        'X-HubSpot-RateLimit-Remaining': String(Math.max(0, remaining)),
+        'X-HubSpot-RateLimit-Interval-Milliseconds': String(limiter.windowMs),
+      });
+      if (remaining < 0) {
+        ctx.record.rateLimited.push({
+          at: new Date(now).toISOString(),
+          portalId: portal.portal.portalId,
+          method: req.method,
+          path: req.path,
+        });
+        // HubSpot's exact body: no `category` here, and the SDK's retry decorator keys on policyName.
+        return res.status(429).json({
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: randomUUID(),
+          policyName: 'TEN_SECONDLY_ROLLING',
+          groupName: 'publicapi',
+        });
+      }
+    }
+    return next();
+  };
+}
+
+/** Records every request with the status it got, once the response is sent. */
+function recordRequests(ctx: HubSpotContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/__sandbox')) return next();
+    const entry = {
+      at: new Date(ctx.clock.now()).toISOString(),
+      method: req.method,
+      path: req.path,
+      portalId: null as number | null,
+      status: 0,
+    };
+    ctx.record.requests.push(entry);
+    res.on('finish', () => {
+      const portal: unknown = res.locals.portal;
+      entry.portalId = portal instanceof PortalState ? portal.portal.portalId : null;
+      entry.status = res.statusCode;
+    });
+    next();
+  };
+}
+
+export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<FakeHubSpot> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger.child({ component: 'sandbox-hubspot' });
+  const portals = new Map(options.portals.map((p) => [p.portalId, new PortalState(p)]));
+  let objectId = 52_000_000_000;
+  const ctx: HubSpotContext = {
+    portals,
+    tokens: new Map(
+      options.portals.map((p) => [
+        p.accessToken,
+        { portalId: p.portalId, scopes: SANDBOX_SCOPES, expiresAtMs: null },
+      ]),
+    ),
+    refreshTokens: new Map(),
+    authCodes: new Map(),
+    record: {
+      requests: [],
+      rateLimited: [],
+      propertyWrites: [],
+      schemaChanges: [],
+      calls: [],
+      appEvents: [],
+      callbackCompletions: [],
+      oauth: [],
+    },
+    clock,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    nextObjectId: () => String(++objectId),
+  };
+  const rate = options.rateLimit ?? { max: 110, windowMs: 10_000 };
+  const limiter = rate === false ? null : new RollingWindowLimiter(rate.max, rate.windowMs);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(recordRequests(ctx));
+  app.use(sandboxRecordRoutes(ctx));
+  app.use(hubspotOAuthRoutes(ctx));
+  app.use(authenticate(ctx, limiter));
+  const api = Router();
+  api.use(express.json({ limit: '10mb' }));
+  api.use(hubspotCrmRoutes(ctx), hubspotPropertyRoutes(ctx), hubspotActivityRoutes(ctx));
+  app.use(api);
+  app.use((req: Request, res: Response) =>
+    hubspotError(res, 404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path} in the sandbox.`),
+  );
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof SyntaxError)
+      return hubspotError(res, 400, 'VALIDATION_ERROR', `Invalid input JSON: ${err.message}`);
+    logger.error({ err }, 'sandbox HubSpot route failed');
+    return hubspotError(res, 500, 'INTERNAL_ERROR', 'sandbox error');
+  });
+
+  const server = await listenOnLoopback(app, options.port);
+  logger.info({ url: server.url, portals: [...portals.keys()], rateLimit: rate }, 'fake HubSpot listening');
+  return {
+    url: server.url,
+    record: ctx.record,
+    contact: (portalId, contactId) => portals.get(portalId)?.contact(contactId)?.properties,
+    issueAuthCode: (portalId, redirectUri) => issueAuthCode(ctx, portalId, redirectUri),
+    stop: () => server.stop(),
+  };
+}

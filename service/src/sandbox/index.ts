@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import { createDemoPortal, type DemoList } from './demo-portal.js';
+import { type FakeElevenLabs, startFakeElevenLabs } from './fake-elevenlabs.js';
+import { type FakeHubSpot, startFakeHubSpot } from './fake-hubspot.js';
+import type { SandboxClock } from './http-server.js';
+
+/**
+ * Both fakes and the demo portal, started together: what `npm start` runs when no real account is configured.
+ * Secrets given (ELEVENLABS_WEBHOOK_SECRET, HUBSPOT_CLIENT_SECRET) are used so a test can sign its own requests;
+ * otherwise fresh random ones are generated.
+ */
+
+export type { DemoList, DemoPortal } from './demo-portal.js';
+export { createDemoPortal, DEMO_PORTAL_ID, sandboxAccessToken } from './demo-portal.js';
+export type { FaultSettings } from './elevenlabs-faults.js';
+export { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs-outcomes.js';
+export { elevenLabsSignature } from './elevenlabs-webhooks.js';
+export type { FakeElevenLabs, FakeElevenLabsOptions } from './fake-elevenlabs.js';
+export { startFakeElevenLabs } from './fake-elevenlabs.js';
+export type { FakeHubSpot, FakeHubSpotOptions } from './fake-hubspot.js';
+export { startFakeHubSpot } from './fake-hubspot.js';
+export type { SandboxClock } from './http-server.js';
+
+export interface SandboxOptions {
+  /** Where the fake ElevenLabs posts its webhooks (the service's /webhooks/elevenlabs); settable later. */
+  readonly webhookUrl?: string;
+  readonly elevenLabsWebhookSecret?: string;
+  readonly hubspotClientSecret?: string;
+  readonly hubspotClientId?: string;
+  readonly seed?: number;
+  readonly timeScale?: number;
+  readonly concurrencyLimit?: number;
+  readonly hubspotRateLimit?: { max: number; windowMs: number } | false;
+  readonly clock?: SandboxClock;
+  readonly logger: Logger;
+}
+
+export interface Sandbox {
+  readonly elevenlabs: FakeElevenLabs;
+  readonly hubspot: FakeHubSpot;
+  readonly secrets: {
+    readonly elevenLabsWebhookSecret: string;
+    readonly hubspotClientSecret: string;
+    readonly hubspotClientId: string;
+  };
+  readonly demoPortal: {
+    readonly portalId: number;
+    readonly name: string;
+    readonly accessToken: string;
+    readonly lists: readonly Pick<DemoList, 'listId' | 'name' | 'size'>[];
+    readonly agentId: string;
+    readonly phoneNumberId: string;
+    readonly sipPhoneNumberId: string;
+  };
+  /** Pages a person can open to see what the outside world saw. */
+  readonly links: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+const randomSecret = () => randomBytes(24).toString('base64url');
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const seed = options.seed ?? 1;
+  const secrets = {
+    elevenLabsWebhookSecret: options.elevenLabsWebhookSecret ?? `wsec_${randomSecret()}`,
+    hubspotClientSecret: options.hubspotClientSecret ?? randomSecret(),
+    hubspotClientId: options.hubspotClientId ?? 'sandbox-client-id',
+  };
+  const portal = createDemoPortal({ seed });
+  const elevenlabs = await startFakeElevenLabs({
+    ...(options.webhookUrl === undefined ? {} : { webhookUrl: options.webhookUrl }),
+    webhookSecret: secrets.elevenLabsWebhookSecret,
+    seed,
+    ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+    ...(options.concurrencyLimit === undefined ? {} : { concurrencyLimit: options.concurrencyLimit }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    logger: options.logger,
+  });
+  let hubspot: FakeHubSpot;
+  try {
+    hubspot = await startFakeHubSpot({
+      clientId: secrets.hubspotClientId,
+      clientSecret: secrets.hubspotClientSecret,
+      portals: [portal],
+      ...(options.hubspotRateLimit === undefined ? {} : { rateLimit: options.hubspotRateLimit }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      logger: options.logger,
+    });
+  } catch (error) {
+    await elevenlabs.stop();
+    throw error;
+  }
+  return {
+    elevenlabs,
+    hubspot,
+    secrets,
+    demoPortal: {
+      portalId: portal.portalId,
+      name: portal.name,
+      accessToken: portal.accessToken,
+      lists: portal.lists.map(({ listId, name, size }) => ({ listId, name, size })),
+      agentId: elevenlabs.agentId,
+      phoneNumberId: elevenlabs.twilioPhoneNumberId,
+      sipPhoneNumberId: elevenlabs.sipPhoneNumberId,
+    },
+    links: {
+      elevenlabs: `${elevenlabs.url}/__sandbox`,
+      dials: `${elevenlabs.url}/__sandbox/elevenlabs/dials`,
+      webhooks: `${elevenlabs.url}/__sandbox/elevenlabs/webhooks`,
+      hubspot: `${hubspot.url}/__sandbox/hubspot`,
+      lists: `${hubspot.url}/__sandbox/hubspot/lists`,
+      calls: `${hubspot.url}/__sandbox/hubspot/calls`,
+    },
+    stop: async () => {
+      await Promise.all([elevenlabs.stop(), hubspot.stop()]);
+    },
+  };
+}
+
+/** The start-up banner: loud, so nobody mistakes the sandbox for production, with the pages worth opening. */
+export function sandboxBanner(sandbox: Sandbox): string {
+  const { demoPortal, links } = sandbox;
+  return [
+    '',
+    '  ==================================================================',
+    '   SANDBOX MODE: fake ElevenLabs and fake HubSpot on this machine.',
+    '   No real call is placed and no real CRM is touched.',
+    '  ==================================================================',
+    `   Demo portal     ${demoPortal.name} (portal ${demoPortal.portalId})`,
+    ...demoPortal.lists.map((l) => `     list ${l.listId.padEnd(6)} ${l.name} (${l.size} contacts)`),
+    `   Agent           ${demoPortal.agentId}`,
+    `   Caller number   ${demoPortal.phoneNumberId}`,
+    `   ElevenLabs      ${links.elevenlabs}`,
+    `     dials         ${links.dials}`,
+    `     webhooks      ${links.webhooks}`,
+    `   HubSpot         ${links.hubspot}`,
+    `     lists         ${links.lists}`,
+    `     calls         ${links.calls}`,
+    '',
+  ].join('\n');
+}
