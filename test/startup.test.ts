@@ -62,15 +62,28 @@ describe('npm start', () => {
     expect(stderr.trim()).toBe('Invalid configuration: PORT: expected a port number (got "abc")');
   });
 
-  it('starts with an empty environment on an embedded Postgres, answers the probes, and Ctrl-C leaves no Postgres behind', async () => {
+  it('starts with an empty environment: embedded Postgres, sandbox banner, probes; Ctrl-C leaves no Postgres behind', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'fundraising-start-'));
     await chmod(dataDir, 0o755); // the embedded cluster runs as the postgres user when tests run as root
     const started = Date.now();
     const child = startProcess({ PORT: '0', DATA_DIR: dataDir });
+    let output = '';
+    child.stdout?.on('data', (c) => {
+      output += c;
+    });
     const [, url] = await waitFor(child, /Service\s+(http:\/\/localhost:\d+)/, 30_000);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(30_000);
+
+    // No credentials configured: sandbox mode, said loudly, with the pages to look at.
+    expect(output).toContain('SANDBOX MODE: fake ElevenLabs and fake HubSpot on this machine.');
+    expect(output).toContain(`${url}/__sandbox/hubspot/lists`);
+    const lists = (await (await fetch(`${url}/__sandbox/hubspot/lists`)).json()) as {
+      name: string;
+      size: number;
+    }[];
+    expect(lists.find((l) => l.name === 'Spring appeal donors')?.size).toBe(250);
 
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     const postgresPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './logger.js';
 import { startService } from './runtime.js';
+import { sandboxBanner } from './sandbox/index.js';
 
 /** Entry point of `npm start`: parse config, start, print where to look, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     { url: service.url, health: `${service.url}/healthz`, ready: `${service.url}/readyz` },
     'service ready',
   );
+  if (service.integrations.sandbox)
+    process.stdout.write(sandboxBanner(service.integrations.sandbox, service.url));
   process.stdout.write(
     [
       '',

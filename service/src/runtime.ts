@@ -6,16 +6,19 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { createPool, databaseAnswers, type Pool } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
+import { createIntegrations, type Integrations } from './integrations.js';
 import { registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
+import { sandboxProxyRoutes } from './sandbox/sandbox-proxy-routes.js';
 
 export interface RunningService {
   readonly url: string;
   readonly databaseUrl: string;
   readonly pool: Pool;
   readonly boss: PgBoss;
+  readonly integrations: Integrations;
   stop(): Promise<void>;
 }
 
@@ -26,6 +29,8 @@ export interface StartOptions {
   readonly enableSpies?: boolean;
   readonly queues?: readonly QueueDefinition<unknown>[];
   readonly workers?: readonly Worker[];
+  /** Sandbox only: simulated call seconds x timeScale = real seconds. */
+  readonly sandboxTimeScale?: number;
 }
 
 /**
@@ -59,6 +64,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
     cleanups.push(() => pool.end());
     await migrate(pool, logger);
 
+    const integrations = await createIntegrations({
+      config,
+      pool,
+      logger,
+      ...(options.sandboxTimeScale === undefined ? {} : { sandboxTimeScale: options.sandboxTimeScale }),
+    });
+    cleanups.push(() => integrations.stop());
+
     const runsWorkers = config.role !== 'web';
     const boss = await startBoss({
       connectionString: databaseUrl,
@@ -84,14 +97,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
           { name: 'database', check: () => databaseAnswers(pool) },
           { name: 'jobs', check: async () => bossRunning },
         ],
+        routers: integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : [],
       });
       const server = await listen(app, config.port);
       cleanups.push(() => closeServer(server, config.shutdownTimeoutMs));
       const port = (server.address() as AddressInfo).port;
       url = `http://localhost:${port}`;
     }
+    // The fake ElevenLabs learns where to post webhooks once we know our own URL.
+    integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
 
-    return { url, databaseUrl, pool, boss, stop: stopAll };
+    return { url, databaseUrl, pool, boss, integrations, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -118,9 +118,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 }
 
-/** The start-up banner: loud, so nobody mistakes the sandbox for production, with the pages worth opening. */
-export function sandboxBanner(sandbox: Sandbox): string {
-  const { demoPortal, links } = sandbox;
+/**
+ * The start-up banner: loud, so nobody mistakes the sandbox for production, with the pages worth opening.
+ * With the service's URL the links go through its /__sandbox proxy (stable), else straight to the fakes.
+ */
+export function sandboxBanner(sandbox: Sandbox, serviceUrl?: string): string {
+  const { demoPortal } = sandbox;
+  const links =
+    serviceUrl === undefined
+      ? sandbox.links
+      : {
+          elevenlabs: `${serviceUrl}/__sandbox/elevenlabs`,
+          dials: `${serviceUrl}/__sandbox/elevenlabs/dials`,
+          webhooks: `${serviceUrl}/__sandbox/elevenlabs/webhooks`,
+          hubspot: `${serviceUrl}/__sandbox/hubspot`,
+          lists: `${serviceUrl}/__sandbox/hubspot/lists`,
+          calls: `${serviceUrl}/__sandbox/hubspot/calls`,
+        };
   return [
     '',
     '  ==================================================================',

@@ -1,0 +1,44 @@
+import express, { Router } from 'express';
+import type { Sandbox } from './index.js';
+
+/**
+ * Serves the fakes' /__sandbox pages from the service's own URL (they listen on random loopback ports), so a
+ * person can open http://localhost:3000/__sandbox/... and see what "the outside world" saw. Sandbox mode only.
+ */
+export function sandboxProxyRoutes(sandbox: Sandbox): Router {
+  const router = Router();
+  router.get('/__sandbox', (_req, res) => {
+    res.json({
+      sandbox: true,
+      demoPortal: sandbox.demoPortal,
+      links: {
+        elevenlabs: '/__sandbox/elevenlabs',
+        dials: '/__sandbox/elevenlabs/dials',
+        webhooks: '/__sandbox/elevenlabs/webhooks',
+        callsInFlight: '/__sandbox/elevenlabs/calls-in-flight',
+        hubspot: '/__sandbox/hubspot',
+        lists: '/__sandbox/hubspot/lists',
+        calls: '/__sandbox/hubspot/calls',
+        propertyWrites: '/__sandbox/hubspot/property-writes',
+      },
+    });
+  });
+  const forward =
+    (target: string): express.RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const upstream = await fetch(`${target}${req.originalUrl}`, {
+          method: req.method,
+          headers: { 'content-type': 'application/json' },
+          ...(req.method === 'GET' ? {} : { body: JSON.stringify(req.body ?? {}) }),
+        });
+        res.status(upstream.status).type(upstream.headers.get('content-type') ?? 'application/json');
+        res.send(Buffer.from(await upstream.arrayBuffer()));
+      } catch (error) {
+        next(error);
+      }
+    };
+  router.use('/__sandbox/elevenlabs', express.json(), forward(sandbox.elevenlabs.url));
+  router.use('/__sandbox/hubspot', express.json(), forward(sandbox.hubspot.url));
+  return router;
+}
