@@ -22,6 +22,7 @@ COPY service/package.json service/
 COPY crm-extension/package.json crm-extension/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace service --include-workspace-root=false && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/shared/dist ./shared/dist
 COPY migrations ./dist/migrations
 USER node
 EXPOSE 3000

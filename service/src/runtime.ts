@@ -1,6 +1,11 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
+import type { Dispatcher } from './campaigns/dispatch/dispatcher.js';
+import { engineWorkers, startEngineLoops } from './campaigns/engine.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './campaigns/engine-deps.js';
+import type { PlacementHooks } from './campaigns/placement/place-call.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
@@ -19,6 +24,9 @@ export interface RunningService {
   readonly pool: Pool;
   readonly boss: PgBoss;
   readonly integrations: Integrations;
+  readonly engine: EngineDeps;
+  /** Null on web-only processes (and when a test asked for no dispatcher). */
+  readonly dispatcher: Dispatcher | null;
   stop(): Promise<void>;
 }
 
@@ -31,6 +39,12 @@ export interface StartOptions {
   readonly workers?: readonly Worker[];
   /** Sandbox only: simulated call seconds x timeScale = real seconds. */
   readonly sandboxTimeScale?: number;
+  /** The engine's notion of now (tests and the demo shift it to a chosen local time). */
+  readonly clock?: Clock;
+  readonly engineSettings?: Partial<EngineSettings>;
+  readonly placementHooks?: PlacementHooks;
+  /** Tests drive dispatch ticks themselves. */
+  readonly startDispatcher?: boolean;
 }
 
 /**
@@ -87,7 +101,24 @@ export async function startService(options: StartOptions): Promise<RunningServic
       // Graceful: running handlers get the shutdown budget, then are aborted and retried by another process.
       await boss.stop({ graceful: true, close: true, timeout: config.shutdownTimeoutMs });
     });
-    if (runsWorkers) await registerWorkers(boss, options.workers ?? []);
+    const engine: EngineDeps = {
+      pool,
+      boss,
+      elevenlabs: integrations.elevenlabs,
+      hubspot: integrations.hubspot,
+      logger,
+      clock: options.clock ?? systemClock,
+      settings: { ...DEFAULT_ENGINE_SETTINGS, ...config.engine, ...options.engineSettings },
+    };
+    let dispatcher: Dispatcher | null = null;
+    if (runsWorkers) {
+      await registerWorkers(boss, options.workers ?? engineWorkers(engine, options.placementHooks));
+      if (options.startDispatcher !== false) {
+        const loop = startEngineLoops(engine);
+        dispatcher = loop;
+        cleanups.push(() => loop.stop());
+      }
+    }
 
     let url = config.publicUrl ?? '';
     if (config.role !== 'worker') {
@@ -107,7 +138,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // The fake ElevenLabs learns where to post webhooks once we know our own URL.
     integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
 
-    return { url, databaseUrl, pool, boss, integrations, stop: stopAll };
+    return { url, databaseUrl, pool, boss, integrations, engine, dispatcher, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

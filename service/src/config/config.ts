@@ -26,6 +26,11 @@ export interface Config {
     readonly baseUrl: string;
   };
   readonly tokenEncryptionKey: string | undefined;
+  readonly engine: {
+    readonly accountConcurrencyCap: number;
+    readonly frequencyCapPer24h: number;
+    readonly dispatchIntervalMs: number;
+  };
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
 }
 
@@ -116,6 +121,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseUrl: v.HUBSPOT_BASE_URL,
     },
     tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
+    engine: {
+      accountConcurrencyCap: v.ACCOUNT_CONCURRENCY_CAP,
+      frequencyCapPer24h: v.FREQUENCY_CAP_PER_24H,
+      dispatchIntervalMs: v.DISPATCH_INTERVAL_MS,
+    },
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
   };
   return deepFreeze(config);

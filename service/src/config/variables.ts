@@ -91,6 +91,21 @@ export const variables = {
     doc: 'HMAC secret of the ElevenLabs post-call webhook (`ElevenLabs-Signature`).',
     secret: true,
   },
+  ACCOUNT_CONCURRENCY_CAP: {
+    schema: z.coerce.number().int().min(1).max(1000).default(10),
+    default: '10',
+    doc: "Calls in flight at once across every campaign sharing the ElevenLabs account: your plan's limit minus what you keep for inbound calls.",
+  },
+  FREQUENCY_CAP_PER_24H: {
+    schema: z.coerce.number().int().min(1).max(20).default(3),
+    default: '3',
+    doc: 'Dials to one number per rolling 24 hours across all campaigns of a portal (Florida allows 3).',
+  },
+  DISPATCH_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(100).max(60_000).default(1000),
+    default: '1000',
+    doc: 'How often the dispatcher looks for due contacts and free call slots.',
+  },
   HUBSPOT_CLIENT_ID: {
     schema: z.string().min(1).optional(),
     default: 'unset',

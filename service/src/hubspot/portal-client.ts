@@ -64,7 +64,11 @@ export function createPortalClient(portalId: number, transport: HubSpotTransport
         query: { limit: String(pageSize), ...(after === undefined ? {} : { after }) },
       });
       const body = parseResponse(membershipsResponse, response, { method: 'GET', path });
-      return { recordIds: body.results.map((r) => r.recordId), after: body.paging?.next?.after ?? null };
+      return {
+        recordIds: body.results.map((r) => r.recordId),
+        after: body.paging?.next?.after ?? null,
+        total: body.total ?? null,
+      };
     },
 
     async batchReadContacts(ids, properties) {

@@ -111,12 +111,15 @@ export interface HubSpotPortalClient {
   }): Promise<{ lists: ListSummary[]; hasMore: boolean; offset: number }>;
   /** null when HubSpot answers 404, so a caller can answer "unknown list" with a 4xx. */
   getList(listId: string): Promise<ListSummary | null>;
-  /** One page of record ids (limit defaults to and is capped at 250); `after` is null on the last page. */
+  /**
+   * One page of record ids (limit defaults to and is capped at 250); `after` is null on the last page.
+   * `total` is the list's size when the response includes it (null otherwise), so progress needs no extra call.
+   */
   getListMembershipsPage(
     listId: string,
     after?: string,
     limit?: number,
-  ): Promise<{ recordIds: string[]; after: string | null }>;
+  ): Promise<{ recordIds: string[]; after: string | null; total: number | null }>;
   /** At most 100 ids. Ids HubSpot does not return (deleted, merged, never existed) come back in missingIds. */
   batchReadContacts(
     ids: readonly string[],

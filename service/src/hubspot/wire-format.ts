@@ -38,6 +38,8 @@ export const listFetchResponse = z.object({ list: listShape });
 export const membershipsResponse = z.object({
   results: z.array(z.object({ recordId: idString })),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+  // The list's size; optional in the API, and only progress information: a strange value must not fail a page.
+  total: z.number().int().min(0).optional().catch(undefined),
 });
 
 const batchError = z.object({

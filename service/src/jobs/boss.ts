@@ -26,6 +26,8 @@ export async function startBoss(options: BossOptions): Promise<PgBoss> {
     supervise: options.supervise,
     schedule: options.supervise,
     migrate: true,
+    // Expired and heartbeat-less jobs (a worker that died mid-job) go back to the queue within seconds.
+    superviseIntervalSeconds: 10,
     useListenNotify: true,
     __test__enableSpies: options.enableSpies ?? false,
   });

@@ -1,10 +1,11 @@
+import { ENGINE_QUEUES } from '../campaigns/engine.js';
 import type { QueueDefinition, ScheduleDefinition } from './queue-definition.js';
 
 /**
  * Every queue the service uses, with its options (policy, retries, expiry, dead letter), and every schedule.
- * Queues are created at start-up in this order, so a dead-letter queue must come before the queue using it.
- * Later features add their queues here; nothing else calls createQueue.
+ * Each queue is declared next to its worker; this list is the one place that gathers them, and start-up creates
+ * them in this order (a dead-letter queue must come before the queue using it).
  */
-export const QUEUES: readonly QueueDefinition<unknown>[] = [];
+export const QUEUES: readonly QueueDefinition<unknown>[] = [...ENGINE_QUEUES];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [];

@@ -132,9 +132,33 @@ describe('lists', () => {
 
     const client = portal();
     const first = await client.getListMembershipsPage('187');
-    expect(first).toEqual({ recordIds: ['901234', '901240'], after: 'AoJ4Ym9ndXNhZnRlcg==' });
+    expect(first).toEqual({ recordIds: ['901234', '901240'], after: 'AoJ4Ym9ndXNhZnRlcg==', total: 3 });
     const last = await client.getListMembershipsPage('187', first.after ?? undefined);
-    expect(last).toEqual({ recordIds: ['901251'], after: null });
+    expect(last).toEqual({ recordIds: ['901251'], after: null, total: null });
+  });
+
+  it("reports the list's size from a memberships page's total, and null for a total it cannot use", async () => {
+    api()
+      .get('/crm/v3/lists/187/memberships')
+      .query({ limit: '250' })
+      .reply(200, {
+        results: [{ recordId: '901234', membershipTimestamp: '2025-09-12T10:01:00.000Z' }],
+        paging: { next: { after: 'AoJ4Ym9ndXNhZnRlcg==' } },
+        total: 1420,
+      });
+    api()
+      .get('/crm/v3/lists/187/memberships')
+      .query({ limit: '250', after: 'AoJ4Ym9ndXNhZnRlcg==' })
+      .reply(200, {
+        results: [{ recordId: '901251', membershipTimestamp: '2025-09-13T08:45:10.000Z' }],
+        total: 'lots',
+      });
+
+    const client = portal();
+    const first = await client.getListMembershipsPage('187');
+    expect(first.total).toBe(1420);
+    const last = await client.getListMembershipsPage('187', first.after ?? undefined);
+    expect(last).toEqual({ recordIds: ['901251'], after: null, total: null });
   });
 
   it('caps a memberships page at 250', async () => {

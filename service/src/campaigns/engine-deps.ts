@@ -1,0 +1,47 @@
+import type { PgBoss } from 'pg-boss';
+import type { Clock } from '../clock.js';
+import type { Pool } from '../db/pool.js';
+import type { ElevenLabsApi } from '../elevenlabs/index.js';
+import type { HubSpotPortalClient } from '../hubspot/index.js';
+import type { Logger } from '../logger.js';
+
+export interface EngineSettings {
+  /** Calls in flight across every campaign sharing the ElevenLabs account. */
+  readonly accountConcurrencyCap: number;
+  /** Dials per number per rolling 24 h, across campaigns of a portal. */
+  readonly frequencyCapPer24h: number;
+  readonly dispatchIntervalMs: number;
+  /** How long the phone rings before ElevenLabs gives up (at least 15 s). */
+  readonly ringingTimeoutSecs: number;
+  /** An attempt whose dial result is unknown is declared never placed only after this long without a trace. */
+  readonly unknownDialGraceMs: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  accountConcurrencyCap: 10,
+  frequencyCapPer24h: 3,
+  dispatchIntervalMs: 1000,
+  ringingTimeoutSecs: 30,
+  unknownDialGraceMs: 120_000,
+};
+
+/** Everything the campaign engine's use cases and jobs need, passed explicitly (no globals). */
+export interface EngineDeps {
+  readonly pool: Pool;
+  readonly boss: PgBoss;
+  readonly elevenlabs: ElevenLabsApi;
+  readonly hubspot: { forPortal(portalId: number): HubSpotPortalClient };
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly settings: EngineSettings;
+}
+
+/** pg-boss runs SQL through this adapter when a job must commit with our own writes. */
+export function bossDb(client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }) {
+  return {
+    executeSql: async (text: string, values?: unknown[]) => {
+      const result = await client.query(text, values);
+      return { rows: result.rows as Record<string, unknown>[] };
+    },
+  };
+}

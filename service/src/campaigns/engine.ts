@@ -1,0 +1,45 @@
+import { defineWorker, type QueueDefinition, type Worker } from '../jobs/queue-definition.js';
+import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
+import type { EngineDeps } from './engine-deps.js';
+import { IMPORT_QUEUE, importCampaign } from './import/index.js';
+import { type PlacementHooks, placeCall } from './placement/place-call.js';
+import { PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
+import { reconcileDial } from './placement/reconcile-dial.js';
+
+/** The campaign engine's queues, in creation order. */
+export const ENGINE_QUEUES: readonly QueueDefinition<unknown>[] = [
+  IMPORT_QUEUE,
+  PLACE_CALL_QUEUE,
+  RECONCILE_DIAL_QUEUE,
+];
+
+/**
+ * The engine's workers. Placement runs as many jobs at once as the account may have calls in flight (each job
+ * mostly waits: on HubSpot, on pacing, on the dial), polling twice a second besides LISTEN/NOTIFY wake-ups.
+ */
+export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Worker[] {
+  return [
+    defineWorker({
+      queue: IMPORT_QUEUE,
+      options: { pollingIntervalSeconds: 1, localConcurrency: 2 },
+      handle: (data) => importCampaign(deps, data),
+    }),
+    defineWorker({
+      queue: PLACE_CALL_QUEUE,
+      options: {
+        pollingIntervalSeconds: 0.5,
+        localConcurrency: Math.max(4, deps.settings.accountConcurrencyCap),
+      },
+      handle: (data) => placeCall(deps, data, hooks),
+    }),
+    defineWorker({
+      queue: RECONCILE_DIAL_QUEUE,
+      options: { pollingIntervalSeconds: 2, localConcurrency: 2 },
+      handle: (data) => reconcileDial(deps, data),
+    }),
+  ];
+}
+
+export function startEngineLoops(deps: EngineDeps): Dispatcher {
+  return startDispatcher(deps);
+}

@@ -1,0 +1,23 @@
+export {
+  enqueueImport,
+  type ImportDeps,
+  type ImportJob,
+  type ImportResult,
+  importCampaign,
+  importJobSchema,
+  importQueue,
+  // The engine's name for the queue (engine.ts).
+  importQueue as IMPORT_QUEUE,
+  importWorker,
+} from './import-campaign.js';
+export { type PageOutcome, type PageToWrite, writePage } from './import-page.js';
+export {
+  type ContactProperties,
+  contactPropertiesFor,
+  type ImportSettings,
+  type NormalizedContact,
+  normalizeContact,
+  pickPhone,
+  SKIP_PRECEDENCE,
+  strongerReason,
+} from './normalize-contact.js';

@@ -1,0 +1,248 @@
+import { withTransaction } from '../../db/pool.js';
+import type { DialResult } from '../../elevenlabs/index.js';
+import { maskPhone } from '../../logger.js';
+import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
+import { bossDb, type EngineDeps } from '../engine-deps.js';
+import * as q from './placement-queries.js';
+import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
+
+/** Named points of the placement, where the crash test kills the worker. */
+export type PlacementStep = 'loaded' | 'checked' | 'paced' | 'marked-dialing' | 'answered' | 'recorded';
+
+export interface PlacementHooks {
+  /** Called at each step; the crash test exits the process here. */
+  readonly checkpoint?: (step: PlacementStep, attemptId: string) => void;
+}
+
+interface AttemptRow {
+  id: string;
+  status: 'claimed' | 'dialing' | 'placed' | 'unknown' | 'ended' | 'not_placed';
+  portal_id: string;
+  campaign_id: string;
+  campaign_contact_id: string;
+  contact_id: string;
+  phone_e164: string;
+  phone_number_id: string;
+  time_zones: string[];
+  us_state: string | null;
+  variables: Record<string, string>;
+  attempts: number;
+  campaign_status: string;
+  agent_id: string;
+  phone_provider: 'twilio' | 'sip_trunk';
+  campaign_name: string;
+  calling_days: number[];
+  window_start_minute: number;
+  window_end_minute: number;
+  blackout_dates: string[];
+  dnc_property: string;
+  consent_property: string;
+  require_consent: boolean;
+  dials_per_second: string;
+}
+
+const RETRY_SOON_MS = 60_000;
+/** Beyond this the pacing queue is too long: give the slot back rather than hold it while waiting. */
+const MAX_PACING_WAIT_MS = 10_000;
+const AT_CAPACITY_DEFAULT_MS = 5_000;
+const RECONCILE_FIRST_CHECK_SECONDS = 15;
+
+/**
+ * Places one claimed attempt. Re-checks everything at dial time (campaign still active, calling window, the
+ * do-not-call list, the contact's do-not-call property and consent in HubSpot, the frequency cap), waits for the
+ * caller number's pacing slot, commits the attempt as `dialing` BEFORE the request leaves, then dials once.
+ * Running it again for the same attempt is safe: a `dialing` attempt found here means a worker died mid-dial,
+ * and it goes to reconciliation, never to a second dial.
+ */
+export async function placeCall(
+  deps: EngineDeps,
+  job: AttemptJob,
+  hooks: PlacementHooks = {},
+): Promise<void> {
+  const checkpoint = (step: PlacementStep) => hooks.checkpoint?.(step, job.attemptId);
+  const attempt = (await deps.pool.query<AttemptRow>(q.LOAD_ATTEMPT, [job.attemptId, job.portalId])).rows[0];
+  if (!attempt) return;
+  checkpoint('loaded');
+  if (attempt.status === 'dialing') {
+    await markUnknown(deps, attempt, 'worker stopped during the dial');
+    return;
+  }
+  if (attempt.status !== 'claimed') return; // already placed, reconciled or released: nothing left to do
+
+  const refusal = await refusalAtDialTime(deps, attempt);
+  if (refusal) {
+    await release(deps, attempt, refusal);
+    return;
+  }
+  checkpoint('checked');
+
+  const waitMs = await takePacingSlot(deps, attempt);
+  if (waitMs > MAX_PACING_WAIT_MS) {
+    await release(deps, attempt, { kind: 'requeue', atMs: deps.clock.now() + waitMs, reason: 'pacing' });
+    return;
+  }
+  if (waitMs > 0) await deps.clock.sleep(waitMs);
+  checkpoint('paced');
+
+  const marked = await deps.pool.query(q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
+  if (marked.rowCount !== 1) return; // another worker got here first
+  checkpoint('marked-dialing');
+
+  const result = await deps.elevenlabs.placeOutboundCall({
+    agentId: attempt.agent_id,
+    phoneNumberId: attempt.phone_number_id,
+    provider: attempt.phone_provider,
+    toNumber: attempt.phone_e164,
+    dynamicVariables: { ...attempt.variables, campaign_name: attempt.campaign_name },
+    userId: attempt.id,
+    ringingTimeoutSecs: deps.settings.ringingTimeoutSecs,
+  });
+  checkpoint('answered');
+  await recordDialResult(deps, attempt, result);
+  checkpoint('recorded');
+}
+
+type Refusal =
+  | { kind: 'requeue'; atMs: number; reason: string }
+  | { kind: 'skip'; skipReason: 'suppressed' | 'no_consent'; reason: string }
+  | { kind: 'finish'; outcome: 'failed'; reason: string };
+
+async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refusal | null> {
+  const now = deps.clock.now();
+  if (a.campaign_status !== 'active')
+    return { kind: 'requeue', atMs: now, reason: `campaign_${a.campaign_status}` };
+  const who = { zones: a.time_zones, usState: a.us_state };
+  const window = windowOf(a);
+  if (!isCallAllowedAt(now, who, window)) {
+    const next = nextAllowedInstant(now, who, window);
+    return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
+  }
+  const suppressed = await deps.pool.query<{ suppressed: boolean }>(q.IS_SUPPRESSED, [
+    a.portal_id,
+    a.phone_e164,
+  ]);
+  if (suppressed.rows[0]?.suppressed)
+    return { kind: 'skip', skipReason: 'suppressed', reason: 'do_not_call_list' };
+  const recent = await deps.pool.query<{ n: number }>(q.DIALS_LAST_24H, [
+    a.portal_id,
+    a.phone_e164,
+    a.id,
+    new Date(now),
+  ]);
+  if ((recent.rows[0]?.n ?? 0) >= deps.settings.frequencyCapPer24h) {
+    return { kind: 'requeue', atMs: now + 3_600_000, reason: 'frequency_cap' };
+  }
+  // The CRM is the source of truth for do-not-call and consent: read them now, not only at import. Fail closed.
+  let properties: Record<string, string | null>;
+  try {
+    const read = await deps.hubspot
+      .forPortal(Number(a.portal_id))
+      .batchReadContacts([a.contact_id], [a.dnc_property, a.consent_property]);
+    const contact = read.contacts[0];
+    if (!contact) return { kind: 'finish', outcome: 'failed', reason: 'contact_deleted' };
+    properties = contact.properties;
+  } catch (error) {
+    deps.logger.warn({ err: error, attemptId: a.id }, 'HubSpot unavailable at dial time: not dialling');
+    return { kind: 'requeue', atMs: now + RETRY_SOON_MS, reason: 'hubspot_unavailable' };
+  }
+  if (properties[a.dnc_property] === 'true') {
+    await deps.pool.query(q.SUPPRESS, [a.portal_id, a.phone_e164, 'hubspot_property', a.contact_id]);
+    return { kind: 'skip', skipReason: 'suppressed', reason: 'hubspot_do_not_call' };
+  }
+  if (a.require_consent && properties[a.consent_property] !== 'true') {
+    return { kind: 'skip', skipReason: 'no_consent', reason: 'consent_withdrawn' };
+  }
+  return null;
+}
+
+function windowOf(a: AttemptRow): CallingWindow {
+  return {
+    days: a.calling_days.map(Number),
+    startMinute: a.window_start_minute,
+    endMinute: a.window_end_minute,
+    blackoutDates: a.blackout_dates,
+  };
+}
+
+async function takePacingSlot(deps: EngineDeps, a: AttemptRow): Promise<number> {
+  const now = deps.clock.now();
+  const { rows } = await deps.pool.query<{ next_slot_at: Date }>(q.TAKE_PACING_SLOT, [
+    a.phone_number_id,
+    new Date(now),
+    Number(a.dials_per_second),
+  ]);
+  return Math.max(0, (rows[0]?.next_slot_at.getTime() ?? now) - now);
+}
+
+/** Gives the slot back without dialling: the attempt is certainly not placed. */
+async function release(deps: EngineDeps, a: AttemptRow, refusal: Refusal): Promise<void> {
+  const at = new Date(deps.clock.now());
+  await withTransaction(deps.pool, async (tx) => {
+    await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, refusal.reason, at]);
+    if (refusal.kind === 'requeue') {
+      await tx.query(q.REQUEUE_CONTACT, [a.campaign_contact_id, new Date(refusal.atMs), refusal.reason, at]);
+    } else if (refusal.kind === 'skip') {
+      await tx.query(q.SKIP_CONTACT, [a.campaign_contact_id, refusal.skipReason, at]);
+    } else {
+      await tx.query(q.FINISH_CONTACT, [a.campaign_contact_id, refusal.outcome, at]);
+    }
+  });
+  deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
+}
+
+async function recordDialResult(deps: EngineDeps, a: AttemptRow, result: DialResult): Promise<void> {
+  const now = deps.clock.now();
+  const at = new Date(now);
+  const log = deps.logger.child({ attemptId: a.id, to: maskPhone(a.phone_e164) });
+  switch (result.kind) {
+    case 'placed':
+      await withTransaction(deps.pool, async (tx) => {
+        const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [
+          a.id,
+          result.conversationId,
+          result.callSid ?? result.sipCallId,
+          at,
+        ]);
+        if (placed.rowCount === 1) await tx.query(q.COUNT_ATTEMPT, [a.campaign_contact_id, at]);
+      });
+      log.info({ conversationId: result.conversationId }, 'call placed');
+      return;
+    case 'at-capacity':
+      // Not placed and not counted: the slot goes back and the contact is first in line again shortly.
+      await withTransaction(deps.pool, async (tx) => {
+        await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, `at_capacity: ${result.message}`, at]);
+        const retryAt = new Date(now + (result.retryAfterMs ?? AT_CAPACITY_DEFAULT_MS));
+        await tx.query(q.REQUEUE_CONTACT, [a.campaign_contact_id, retryAt, 'at_capacity', at]);
+      });
+      log.warn({ message: result.message }, 'ElevenLabs at capacity: slot given back');
+      return;
+    case 'rejected':
+      await withTransaction(deps.pool, async (tx) => {
+        await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, `rejected ${result.status}: ${result.message}`, at]);
+        await tx.query(q.FINISH_CONTACT, [a.campaign_contact_id, 'failed', at]);
+      });
+      log.warn({ status: result.status, message: result.message }, 'dial rejected');
+      return;
+    case 'unknown':
+      await markUnknown(deps, a, result.reason);
+      return;
+  }
+}
+
+/** The call may exist: nobody dials this contact again until reconciliation has looked for it. */
+async function markUnknown(
+  deps: EngineDeps,
+  a: Pick<AttemptRow, 'id' | 'portal_id'>,
+  reason: string,
+): Promise<void> {
+  const at = new Date(deps.clock.now());
+  await withTransaction(deps.pool, async (tx) => {
+    await tx.query(q.MARK_ATTEMPT_UNKNOWN, [a.id, reason, at]);
+    await deps.boss.send(
+      RECONCILE_DIAL_QUEUE.name,
+      { attemptId: a.id, portalId: Number(a.portal_id) },
+      { startAfter: RECONCILE_FIRST_CHECK_SECONDS, singletonKey: a.id, db: bossDb(tx) },
+    );
+  });
+  deps.logger.warn({ attemptId: a.id, reason }, 'dial result unknown: reconciling before any redial');
+}

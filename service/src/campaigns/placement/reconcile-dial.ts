@@ -1,0 +1,69 @@
+import { withTransaction } from '../../db/pool.js';
+import type { EngineDeps } from '../engine-deps.js';
+import * as q from './placement-queries.js';
+import type { AttemptJob } from './placement-queue.js';
+
+const LOAD = `
+  SELECT a.id::text AS id, a.status, a.campaign_contact_id, a.dial_started_at, c.agent_id
+    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
+   WHERE a.id = $1 AND a.portal_id = $2`;
+
+export class StillUnknownError extends Error {
+  constructor(attemptId: string) {
+    super(`no conversation found yet for attempt ${attemptId}; will look again`);
+    this.name = 'StillUnknownError';
+  }
+}
+
+/**
+ * Settles an attempt whose dial result is unknown, by asking ElevenLabs for conversations carrying our attempt
+ * id (sent as user_id). Found: the call was placed, and its outcome will follow. Not found: look again later
+ * (the job throws and pg-boss retries with backoff), and only once the grace period has passed with no trace is
+ * the attempt declared never placed and the contact allowed to be dialled again.
+ */
+export async function reconcileDial(
+  deps: EngineDeps,
+  job: AttemptJob,
+): Promise<'placed' | 'not_placed' | 'settled'> {
+  const row = (
+    await deps.pool.query<{
+      id: string;
+      status: string;
+      campaign_contact_id: string;
+      dial_started_at: Date | null;
+      agent_id: string;
+    }>(LOAD, [job.attemptId, job.portalId])
+  ).rows[0];
+  if (row?.status !== 'unknown') return 'settled';
+
+  const startedAt = row.dial_started_at?.getTime() ?? deps.clock.now();
+  const page = await deps.elevenlabs.listConversations({
+    agentId: row.agent_id,
+    userId: row.id,
+    callStartAfterUnix: Math.floor(startedAt / 1000) - 300,
+    pageSize: 10,
+  });
+  const match = page.conversations[0];
+  const at = new Date(deps.clock.now());
+  if (match) {
+    await withTransaction(deps.pool, async (tx) => {
+      const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [row.id, match.conversationId, null, at]);
+      if (placed.rowCount === 1) await tx.query(q.COUNT_ATTEMPT, [row.campaign_contact_id, at]);
+    });
+    deps.logger.info(
+      { attemptId: row.id, conversationId: match.conversationId },
+      'unknown dial reconciled: placed',
+    );
+    return 'placed';
+  }
+  if (deps.clock.now() - startedAt < deps.settings.unknownDialGraceMs) throw new StillUnknownError(row.id);
+  await withTransaction(deps.pool, async (tx) => {
+    await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [row.id, 'reconciled: no conversation', at]);
+    await tx.query(q.REQUEUE_CONTACT, [row.campaign_contact_id, at, 'redial_after_unknown', at]);
+  });
+  deps.logger.warn(
+    { attemptId: row.id },
+    'unknown dial reconciled: never placed, contact may be dialled again',
+  );
+  return 'not_placed';
+}

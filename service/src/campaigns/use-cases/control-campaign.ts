@@ -1,0 +1,136 @@
+import { type CampaignStatus, editCampaignSchema, minutesOf } from '@fundraising/shared';
+import { withTransaction } from '../../db/pool.js';
+import { AppError } from '../../http/app-error.js';
+import { type Campaign, findCampaign, lockCampaign } from '../campaign-model.js';
+import type { EngineDeps } from '../engine-deps.js';
+import { scheduleContacts } from './schedule-contacts.js';
+
+/**
+ * Campaign controls. Each runs in one transaction on the locked campaign row, checks the transition is allowed
+ * (a 409 names the current status otherwise) and takes effect on the next dispatch. Calls in progress are never
+ * cut off: pausing or cancelling only stops new dials.
+ */
+
+async function transition(
+  deps: EngineDeps,
+  portalId: number,
+  campaignId: string,
+  from: readonly CampaignStatus[],
+  apply: (
+    campaign: Campaign,
+    tx: import('../../db/pool.js').PoolClient,
+    nowMs: number,
+  ) => Promise<CampaignStatus>,
+): Promise<Campaign> {
+  const now = deps.clock.now();
+  await withTransaction(deps.pool, async (tx) => {
+    const campaign = await lockCampaign(tx, portalId, campaignId);
+    if (!campaign) throw AppError.notFound(`campaign ${campaignId}`);
+    if (!from.includes(campaign.status)) {
+      throw new AppError({
+        code: 'invalid_state',
+        status: 409,
+        message: `campaign is ${campaign.status}; allowed from: ${from.join(', ')}`,
+      });
+    }
+    const status = await apply(campaign, tx, now);
+    await tx.query('UPDATE campaigns SET status = $3, updated_at = $4 WHERE id = $1 AND portal_id = $2', [
+      campaignId,
+      portalId,
+      status,
+      new Date(now),
+    ]);
+  });
+  const updated = await findCampaign(deps.pool, portalId, campaignId);
+  if (!updated) throw AppError.notFound(`campaign ${campaignId}`);
+  deps.logger.info({ portalId, campaignId, status: updated.status }, 'campaign status changed');
+  return updated;
+}
+
+/** Launch: every imported contact is queued at its first allowed time (from the start time, in its zone). */
+export function startCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['ready'], async (campaign, tx, now) => {
+    await scheduleContacts(tx, campaign, Math.max(now, campaign.startsAt.getTime()), 'imported', now);
+    return 'active';
+  });
+}
+
+export function pauseCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['active'], async () => 'paused');
+}
+
+export function resumeCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['paused'], async () => 'active');
+}
+
+export function cancelCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+  return transition(
+    deps,
+    portalId,
+    campaignId,
+    ['draft', 'importing', 'ready', 'active', 'paused'],
+    async () => 'cancelled',
+  );
+}
+
+/**
+ * Edits window, caps, pacing and retry policy, live. The dispatcher re-checks the window and caps at every claim,
+ * so a narrower window or a lower cap holds from the next tick; contacts that were waiting only for the window
+ * are rescheduled so a wider window lets them in at once.
+ */
+export async function editCampaign(
+  deps: EngineDeps,
+  portalId: number,
+  campaignId: string,
+  body: unknown,
+): Promise<Campaign> {
+  const edit = editCampaignSchema.parse(body);
+  const now = deps.clock.now();
+  await withTransaction(deps.pool, async (tx) => {
+    const campaign = await lockCampaign(tx, portalId, campaignId);
+    if (!campaign) throw AppError.notFound(`campaign ${campaignId}`);
+    if (campaign.status === 'completed' || campaign.status === 'cancelled') {
+      throw new AppError({ code: 'invalid_state', status: 409, message: `campaign is ${campaign.status}` });
+    }
+    await tx.query(
+      `UPDATE campaigns SET
+         name = coalesce($3, name),
+         calling_days = coalesce($4, calling_days),
+         window_start_minute = coalesce($5, window_start_minute),
+         window_end_minute = coalesce($6, window_end_minute),
+         blackout_dates = coalesce($7::date[], blackout_dates),
+         default_time_zone = CASE WHEN $8::boolean THEN $9 ELSE default_time_zone END,
+         retry_policy = coalesce($10, retry_policy),
+         max_attempts = coalesce($11, max_attempts),
+         concurrency_cap = coalesce($12, concurrency_cap),
+         daily_cap = coalesce($13, daily_cap),
+         dials_per_second = coalesce($14, dials_per_second),
+         updated_at = $15
+       WHERE id = $1 AND portal_id = $2`,
+      [
+        campaignId,
+        portalId,
+        edit.name ?? null,
+        edit.window ? [...new Set(edit.window.days)].sort() : null,
+        edit.window ? minutesOf(edit.window.start) : null,
+        edit.window ? minutesOf(edit.window.end) : null,
+        edit.window ? edit.window.blackoutDates : null,
+        edit.defaultTimeZone !== undefined,
+        edit.defaultTimeZone ?? null,
+        edit.retryPolicy ?? null,
+        edit.maxAttempts ?? null,
+        edit.concurrencyCap ?? null,
+        edit.dailyCap ?? null,
+        edit.dialsPerSecond ?? null,
+        new Date(now),
+      ],
+    );
+    if (edit.window) {
+      const updated = await lockCampaign(tx, portalId, campaignId);
+      if (updated) await scheduleContacts(tx, updated, now, 'waiting_for_window', now);
+    }
+  });
+  const updated = await findCampaign(deps.pool, portalId, campaignId);
+  if (!updated) throw AppError.notFound(`campaign ${campaignId}`);
+  return updated;
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs one campaign import in a process of its own, so a test can measure that process's memory: started by
+ * import-100k.test.ts with `node --conditions=source --import tsx`, against the test's database and fake HubSpot.
+ * Prints one JSON line: the import's result, its duration and the process's peak RSS as Node saw it.
+ */
+import { z } from 'zod';
+import { importCampaign } from '../../../src/campaigns/import/index.js';
+import { createPool } from '../../../src/db/pool.js';
+import { createHubSpotClients } from '../../../src/hubspot/index.js';
+import { createLogger } from '../../../src/logger.js';
+import { sandboxAccessToken } from '../../../src/sandbox/index.js';
+
+const env = z
+  .object({
+    DATABASE_URL: z.string().min(1),
+    HUBSPOT_URL: z.url(),
+    PORTAL_ID: z.coerce.number().int().positive(),
+    CAMPAIGN_ID: z.uuid(),
+    HUBSPOT_MAX_REQUESTS: z.coerce.number().int().positive(),
+  })
+  .parse(process.env);
+
+const logger = createLogger('warn');
+const pool = createPool(env.DATABASE_URL, logger, 2);
+const hubspot = createHubSpotClients({
+  baseUrl: env.HUBSPOT_URL,
+  tokens: { getAccessToken: async (portalId) => sandboxAccessToken(portalId) },
+  limits: { maxRequests: env.HUBSPOT_MAX_REQUESTS, windowMs: 10_000 },
+  logger,
+});
+
+const started = performance.now();
+{
+  const m = process.memoryUsage();
+  process.stderr.write(
+    `mem start rss=${(m.rss / 1048576) | 0} heapUsed=${(m.heapUsed / 1048576) | 0} heapTotal=${(m.heapTotal / 1048576) | 0} flags=${process.env.CHILD_FLAGS}\n`,
+  );
+}
+const memTimer = setInterval(() => {
+  const m = process.memoryUsage();
+  process.stderr.write(
+    `mem ${Math.round(performance.now() - started)} rss=${(m.rss / 1048576) | 0} heapUsed=${(m.heapUsed / 1048576) | 0} heapTotal=${(m.heapTotal / 1048576) | 0} ext=${(m.external / 1048576) | 0} ab=${(m.arrayBuffers / 1048576) | 0}\n`,
+  );
+}, 1000);
+memTimer.unref();
+try {
+  const result = await importCampaign(
+    { pool, hubspot, logger },
+    { portalId: env.PORTAL_ID, campaignId: env.CAMPAIGN_ID },
+  );
+  const ms = Math.round(performance.now() - started);
+  // resourceUsage().maxRSS is in kilobytes.
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`${JSON.stringify({ result, ms, peakRssMb })}\n`);
+} finally {
+  await pool.end();
+}
