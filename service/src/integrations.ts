@@ -11,7 +11,7 @@ import {
   type TokenProvider,
 } from './hubspot/index.js';
 import type { Logger } from './logger.js';
-import { type Sandbox, sandboxAccessToken, startSandbox } from './sandbox/index.js';
+import { type Sandbox, type SandboxOptions, sandboxAccessToken, startSandbox } from './sandbox/index.js';
 
 /** The outside world as the rest of the service sees it: real accounts, or the sandbox's fakes. */
 export interface Integrations {
@@ -35,6 +35,7 @@ export async function createIntegrations(options: {
   pool: Pool;
   logger: Logger;
   sandboxTimeScale?: number;
+  sandboxOptions?: Partial<SandboxOptions>;
 }): Promise<Integrations> {
   const { config, pool, logger } = options;
   if (config.sandbox) return createSandboxIntegrations(options);
@@ -77,9 +78,11 @@ async function createSandboxIntegrations(options: {
   pool: Pool;
   logger: Logger;
   sandboxTimeScale?: number;
+  sandboxOptions?: Partial<SandboxOptions>;
 }): Promise<Integrations> {
   const { config, pool, logger } = options;
   const sandbox = await startSandbox({
+    ...options.sandboxOptions,
     ...(config.elevenlabs.webhookSecret ? { elevenLabsWebhookSecret: config.elevenlabs.webhookSecret } : {}),
     ...(config.hubspot.clientSecret ? { hubspotClientSecret: config.hubspot.clientSecret } : {}),
     ...(config.hubspot.clientId ? { hubspotClientId: config.hubspot.clientId } : {}),

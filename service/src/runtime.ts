@@ -16,6 +16,7 @@ import { registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
+import type { SandboxOptions } from './sandbox/index.js';
 import { sandboxProxyRoutes } from './sandbox/sandbox-proxy-routes.js';
 
 export interface RunningService {
@@ -39,6 +40,8 @@ export interface StartOptions {
   readonly workers?: readonly Worker[];
   /** Sandbox only: simulated call seconds x timeScale = real seconds. */
   readonly sandboxTimeScale?: number;
+  /** Sandbox only: e.g. the fake ElevenLabs' concurrency limit or seed. */
+  readonly sandboxOptions?: Partial<SandboxOptions>;
   /** The engine's notion of now (tests and the demo shift it to a chosen local time). */
   readonly clock?: Clock;
   readonly engineSettings?: Partial<EngineSettings>;
@@ -83,6 +86,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       pool,
       logger,
       ...(options.sandboxTimeScale === undefined ? {} : { sandboxTimeScale: options.sandboxTimeScale }),
+      ...(options.sandboxOptions === undefined ? {} : { sandboxOptions: options.sandboxOptions }),
     });
     cleanups.push(() => integrations.stop());
 

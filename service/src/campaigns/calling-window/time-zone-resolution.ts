@@ -48,10 +48,14 @@ const CURRENT_BY_ICU_ID: ReadonlyMap<string, string> = new Map(
  * "Asia/Kolkata"), or null if Intl does not know it.
  */
 export function canonicalTimeZone(zone: string): string | null {
-  if (!isValidTimeZone(zone)) return null;
-  const id = icuId(zone);
-  return CURRENT_BY_ICU_ID.get(id) ?? id;
+  const known = canonicalCache.get(zone);
+  if (known !== undefined) return known;
+  const canonical = isValidTimeZone(zone) ? (CURRENT_BY_ICU_ID.get(icuId(zone)) ?? icuId(zone)) : null;
+  // Each lookup builds an Intl formatter (slow, and heavy on memory across 100k contacts); names are few.
+  if (canonicalCache.size < 5_000) canonicalCache.set(zone, canonical);
+  return canonical;
 }
+const canonicalCache = new Map<string, string | null>();
 
 /**
  * HubSpot's `hs_timezone` enumeration values are IANA names, lower-cased, with '/' spelled `_slash_` and '-'

@@ -3,6 +3,7 @@ import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
+import { createDialTimeContactReader, type DialTimeContactReader } from './dial-time-contact-reader.js';
 import * as q from './placement-queries.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
@@ -135,12 +136,12 @@ async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refus
   // The CRM is the source of truth for do-not-call and consent: read them now, not only at import. Fail closed.
   let properties: Record<string, string | null>;
   try {
-    const read = await deps.hubspot
-      .forPortal(Number(a.portal_id))
-      .batchReadContacts([a.contact_id], [a.dnc_property, a.consent_property]);
-    const contact = read.contacts[0];
+    const contact = await contactReader(deps).read(Number(a.portal_id), a.contact_id, [
+      a.dnc_property,
+      a.consent_property,
+    ]);
     if (!contact) return { kind: 'finish', outcome: 'failed', reason: 'contact_deleted' };
-    properties = contact.properties;
+    properties = contact;
   } catch (error) {
     deps.logger.warn({ err: error, attemptId: a.id }, 'HubSpot unavailable at dial time: not dialling');
     return { kind: 'requeue', atMs: now + RETRY_SOON_MS, reason: 'hubspot_unavailable' };
@@ -153,6 +154,17 @@ async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refus
     return { kind: 'skip', skipReason: 'no_consent', reason: 'consent_withdrawn' };
   }
   return null;
+}
+
+// One batching reader per HubSpot client set, so concurrent placements of one engine share their batches.
+const readers = new WeakMap<EngineDeps['hubspot'], DialTimeContactReader>();
+function contactReader(deps: EngineDeps): DialTimeContactReader {
+  let reader = readers.get(deps.hubspot);
+  if (!reader) {
+    reader = createDialTimeContactReader(deps.hubspot);
+    readers.set(deps.hubspot, reader);
+  }
+  return reader;
 }
 
 function windowOf(a: AttemptRow): CallingWindow {

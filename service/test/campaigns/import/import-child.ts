@@ -1,7 +1,8 @@
 /**
  * Runs one campaign import in a process of its own, so a test can measure that process's memory: started by
- * import-100k.test.ts with `node --conditions=source --import tsx`, against the test's database and fake HubSpot.
- * Prints one JSON line: the import's result, its duration and the process's peak RSS as Node saw it.
+ * import-100k.test.ts with `node --expose-gc --conditions=source --import tsx`, against the test's database and
+ * fake HubSpot. Prints one JSON line: the import's result, its duration, the live heap after a full GC before and
+ * after the import, and the process's peak RSS as Node saw it.
  */
 import { z } from 'zod';
 import { importCampaign } from '../../../src/campaigns/import/index.js';
@@ -20,6 +21,12 @@ const env = z
   })
   .parse(process.env);
 
+/** Heap still reachable after a full collection, in MB (needs --expose-gc). */
+function liveHeapMb(): number {
+  globalThis.gc?.();
+  return Math.round(process.memoryUsage().heapUsed / 1_048_576);
+}
+
 const logger = createLogger('warn');
 const pool = createPool(env.DATABASE_URL, logger, 2);
 const hubspot = createHubSpotClients({
@@ -29,29 +36,18 @@ const hubspot = createHubSpotClients({
   logger,
 });
 
-const started = performance.now();
-{
-  const m = process.memoryUsage();
-  process.stderr.write(
-    `mem start rss=${(m.rss / 1048576) | 0} heapUsed=${(m.heapUsed / 1048576) | 0} heapTotal=${(m.heapTotal / 1048576) | 0} flags=${process.env.CHILD_FLAGS}\n`,
-  );
-}
-const memTimer = setInterval(() => {
-  const m = process.memoryUsage();
-  process.stderr.write(
-    `mem ${Math.round(performance.now() - started)} rss=${(m.rss / 1048576) | 0} heapUsed=${(m.heapUsed / 1048576) | 0} heapTotal=${(m.heapTotal / 1048576) | 0} ext=${(m.external / 1048576) | 0} ab=${(m.arrayBuffers / 1048576) | 0}\n`,
-  );
-}, 1000);
-memTimer.unref();
 try {
+  const liveHeapBeforeMb = liveHeapMb();
+  const started = performance.now();
   const result = await importCampaign(
     { pool, hubspot, logger },
     { portalId: env.PORTAL_ID, campaignId: env.CAMPAIGN_ID },
   );
   const ms = Math.round(performance.now() - started);
+  const liveHeapAfterMb = liveHeapMb();
   // resourceUsage().maxRSS is in kilobytes.
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ result, ms, peakRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ result, ms, liveHeapBeforeMb, liveHeapAfterMb, peakRssMb })}\n`);
 } finally {
   await pool.end();
 }
