@@ -86,7 +86,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
       pool,
       logger,
       ...(options.sandboxTimeScale === undefined ? {} : { sandboxTimeScale: options.sandboxTimeScale }),
-      ...(options.sandboxOptions === undefined ? {} : { sandboxOptions: options.sandboxOptions }),
+      // The fakes stamp calls with the engine's clock, so a shifted clock shifts the whole simulated world.
+      sandboxOptions: { ...(options.clock ? { clock: options.clock } : {}), ...options.sandboxOptions },
     });
     cleanups.push(() => integrations.stop());
 

@@ -80,6 +80,10 @@ await registerWorkers(boss, engineWorkers(deps, crashHooks(env.CRASH_AT, env.CRA
 const dispatcher = startDispatcher(deps);
 writeSync(1, `${READY_MARKER}\n`);
 
+// The test holds this pipe open; if the test process dies without stopping us, it closes and we go too.
+process.stdin.once('end', () => process.exit(1));
+process.stdin.resume();
+
 // The test stops the last, uncrashed worker with SIGTERM once everything has settled.
 process.once('SIGTERM', () => {
   void (async () => {

@@ -32,6 +32,8 @@ export interface WorkerProcess {
   /** The worker's last lines of output, for a failure message. */
   output(): string;
   kill(signal: NodeJS.Signals): void;
+  /** SIGTERM (a graceful stop), then SIGKILL if it has not exited within the grace period. */
+  stop(graceMs?: number): Promise<WorkerExit>;
 }
 
 /** Starts one placement worker process (see placement-worker.ts) the way `npm start` runs the service. */
@@ -47,7 +49,8 @@ export function startWorkerProcess(options: WorkerEnv): WorkerProcess {
       CONCURRENCY: String(options.concurrency),
       ...(options.crashAt ? { CRASH_AT: options.crashAt, CRASH_AFTER: String(options.crashAfter ?? 1) } : {}),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin stays open and unused: the worker leaves when it closes, so a test that dies strands no worker.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let crash: CrashReport | null = null;
@@ -85,12 +88,22 @@ export function startWorkerProcess(options: WorkerEnv): WorkerProcess {
   const exited = new Promise<WorkerExit>((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal, crash }));
   });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
   return {
     ready,
     exited,
     output: () => lines.join('\n'),
-    kill: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    kill,
+    stop: async (graceMs = 10_000) => {
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

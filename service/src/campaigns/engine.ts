@@ -1,17 +1,26 @@
-import { defineWorker, type QueueDefinition, type Worker } from '../jobs/queue-definition.js';
+import {
+  defineWorker,
+  type QueueDefinition,
+  type ScheduleDefinition,
+  type Worker,
+} from '../jobs/queue-definition.js';
 import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
 import type { EngineDeps } from './engine-deps.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
 import { PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
 import { reconcileDial } from './placement/reconcile-dial.js';
+import { SWEEP_QUEUE, sweepStuckAttempts } from './placement/sweep-stuck-attempts.js';
 
 /** The campaign engine's queues, in creation order. */
 export const ENGINE_QUEUES: readonly QueueDefinition<unknown>[] = [
   IMPORT_QUEUE,
   PLACE_CALL_QUEUE,
   RECONCILE_DIAL_QUEUE,
+  SWEEP_QUEUE,
 ];
+
+export const ENGINE_SCHEDULES: readonly ScheduleDefinition[] = [{ queue: SWEEP_QUEUE, cron: '* * * * *' }];
 
 /**
  * The engine's workers. Placement runs as many jobs at once as the account may have calls in flight (each job
@@ -31,6 +40,11 @@ export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Wor
         localConcurrency: Math.max(4, deps.settings.accountConcurrencyCap),
       },
       handle: (data) => placeCall(deps, data, hooks),
+    }),
+    defineWorker({
+      queue: SWEEP_QUEUE,
+      options: { pollingIntervalSeconds: 5 },
+      handle: () => sweepStuckAttempts(deps),
     }),
     defineWorker({
       queue: RECONCILE_DIAL_QUEUE,

@@ -28,6 +28,7 @@ export async function startBoss(options: BossOptions): Promise<PgBoss> {
     migrate: true,
     // Expired and heartbeat-less jobs (a worker that died mid-job) go back to the queue within seconds.
     superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
     useListenNotify: true,
     __test__enableSpies: options.enableSpies ?? false,
   });

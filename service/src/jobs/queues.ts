@@ -1,4 +1,4 @@
-import { ENGINE_QUEUES } from '../campaigns/engine.js';
+import { ENGINE_QUEUES, ENGINE_SCHEDULES } from '../campaigns/engine.js';
 import type { QueueDefinition, ScheduleDefinition } from './queue-definition.js';
 
 /**
@@ -8,4 +8,4 @@ import type { QueueDefinition, ScheduleDefinition } from './queue-definition.js'
  */
 export const QUEUES: readonly QueueDefinition<unknown>[] = [...ENGINE_QUEUES];
 
-export const SCHEDULES: readonly ScheduleDefinition[] = [];
+export const SCHEDULES: readonly ScheduleDefinition[] = [...ENGINE_SCHEDULES];

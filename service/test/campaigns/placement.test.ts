@@ -14,6 +14,7 @@ import type { EngineDeps } from '../../src/campaigns/engine-deps.js';
 import { type PlacementStep, placeCall } from '../../src/campaigns/placement/place-call.js';
 import { RECONCILE_DIAL_QUEUE } from '../../src/campaigns/placement/placement-queue.js';
 import { reconcileDial, StillUnknownError } from '../../src/campaigns/placement/reconcile-dial.js';
+import { sweepStuckAttempts } from '../../src/campaigns/placement/sweep-stuck-attempts.js';
 import type {
   ConversationPage,
   DialResult,
@@ -310,5 +311,29 @@ describe('placing a call', () => {
     for (const { id } of ids) await placeCall(deps, { attemptId: id, portalId: PORTAL });
     expect(elevenlabs.dials).toHaveLength(2);
     expect(clock.sleeps).toEqual([1_000]); // the second dial waited 1 / (1 dial per second)
+  });
+
+  it('the sweep releases a claim whose job was lost, and sends a stale dialing attempt to reconciliation', async () => {
+    const claimed = await claimedAttempt();
+    clock.advance(31 * 60_000);
+    expect(await sweepStuckAttempts(deps)).toMatchObject({ releasedClaims: 1 });
+    expect(await attempt(claimed)).toMatchObject({ status: 'not_placed', not_placed_reason: 'stale_claim' });
+    expect(await contact()).toMatchObject({ state: 'queued', wait_reason: 'stale_claim' });
+
+    await deps.boss.deleteAllJobs();
+    expect((await dispatchTick(deps)).claimed).toBe(1);
+    const second = (
+      await db.pool.query<{ id: string }>(`SELECT id::text FROM call_attempts WHERE status = 'claimed'`)
+    ).rows[0]!.id;
+    await db.pool.query(`UPDATE call_attempts SET status = 'dialing', dial_started_at = $2 WHERE id = $1`, [
+      second,
+      new Date(clock.now()),
+    ]);
+    clock.advance(16 * 60_000);
+    expect(await sweepStuckAttempts(deps)).toMatchObject({ dialingToUnknown: 1 });
+    expect((await attempt(second))?.status).toBe('unknown');
+    expect(await queuedJobs(deps.boss, RECONCILE_DIAL_QUEUE.name)).toEqual([
+      { attemptId: second, portalId: PORTAL },
+    ]);
   });
 });

@@ -37,10 +37,11 @@ export async function reconcileDial(
   if (row?.status !== 'unknown') return 'settled';
 
   const startedAt = row.dial_started_at?.getTime() ?? deps.clock.now();
+  // Our attempt id is unique, so no time filter: the provider's clock is not ours, and a filter computed from
+  // our clock could hide the very call we are looking for (and then we would redial a donor who was rung).
   const page = await deps.elevenlabs.listConversations({
     agentId: row.agent_id,
     userId: row.id,
-    callStartAfterUnix: Math.floor(startedAt / 1000) - 300,
     pageSize: 10,
   });
   const match = page.conversations[0];
