@@ -104,3 +104,28 @@ async function checkSeed(pool: Pool, at: Date): Promise<number> {
     throw new Error(`seeded ${invalid.length} invalid numbers, e.g. ${maskPhone(invalid[0] ?? '')}`);
   return counts.total;
 }
+
+/**
+ * A busy day so far: `perCampaign` contacts of each campaign were dialled earlier today (attempt ended, contact
+ * done), their dials spread over the 20 hours before `at`. The daily-cap count in the tick reads these.
+ */
+export async function addDialsToday(pool: Pool, perCampaign: number, at: Date): Promise<number> {
+  const { rowCount } = await pool.query(
+    `WITH dialled AS (
+       UPDATE campaign_contacts cc
+          SET state = 'done', last_outcome = 'no_answer', attempts = 1, next_attempt_at = NULL,
+              last_attempt_at = $2::timestamptz - ((cc.id * 7919) % 72000) * interval '1 second', updated_at = $2
+        WHERE cc.state = 'queued' AND cc.contact_id::int % 100000 >= 10000 - $1::int
+        RETURNING cc.id, cc.portal_id, cc.campaign_id, cc.contact_id, cc.phone_e164, cc.last_attempt_at)
+     INSERT INTO call_attempts (portal_id, campaign_id, campaign_contact_id, contact_id, phone_e164, phone_number_id,
+                                status, outcome, claimed_at, dial_started_at, placed_at, ended_at, updated_at)
+     SELECT d.portal_id, d.campaign_id, d.id, d.contact_id, d.phone_e164, c.phone_number_id, 'ended', 'no_answer',
+            d.last_attempt_at - interval '1 second', d.last_attempt_at, d.last_attempt_at,
+            d.last_attempt_at + interval '40 seconds', d.last_attempt_at + interval '40 seconds'
+       FROM dialled d JOIN campaigns c ON c.id = d.campaign_id`,
+    [perCampaign, at],
+  );
+  await pool.query('VACUUM ANALYZE campaign_contacts');
+  await pool.query('VACUUM ANALYZE call_attempts');
+  return rowCount ?? 0;
+}

@@ -1,69 +1,40 @@
 import type { PgBoss } from 'pg-boss';
 import * as q from '../../service/src/campaigns/dispatch/dispatch-queries.js';
-import { dispatchTick } from '../../service/src/campaigns/dispatch/dispatch-tick.js';
 import type { EngineDeps } from '../../service/src/campaigns/engine-deps.js';
-import { PLACE_CALL_QUEUE } from '../../service/src/campaigns/placement/placement-queue.js';
-import type { Pool } from '../../service/src/db/pool.js';
+import { createPool, type Pool } from '../../service/src/db/pool.js';
+import { createLogger } from '../../service/src/logger.js';
 import { TUESDAY_AFTERNOON_NY } from '../helpers/campaign-fixtures.js';
 import { engineDeps, ManualClock } from '../helpers/engine.js';
-import { type Benchmark, type BenchResult, type Figure, ms, summarise } from './bench-types.js';
-import { timeBareClaim, timeBossInsert, timeRoundTrip } from './dispatcher-baselines.js';
-import { seedCampaigns } from './dispatcher-seed.js';
+import { type Benchmark, type Figure, ms, summarise, type Target } from './bench-types.js';
+import { measureTicks, type TickSamples } from './dispatcher-measure.js';
+import { addDialsToday, seedCampaigns } from './dispatcher-seed.js';
 import { StatementTimer } from './statement-timer.js';
 
 const SHAPE = { portals: 10, campaigns: 100, contactsPerCampaign: 10_000, concurrencyCap: 10 };
 const SLOTS = 100;
 const WARM_UP_TICKS = 5;
 const MEASURED_TICKS = 50;
+/** Dials already made today per campaign in the second phase: 50,000 in all, a busy day at 100 slots. */
+const DIALS_TODAY_PER_CAMPAIGN = 500;
 const TARGET_MS = 50;
-
-/**
- * The untimed step between ticks: the calls of the last tick "end" (attempt ended, contact done), so the next
- * tick finds all 100 slots free again, and its placement jobs are deleted so pg-boss's job table stays the same
- * size from tick to tick (in production the placement workers take them at once).
- */
-const END_CLAIMED_CALLS = `
-  WITH ended AS (
-    UPDATE call_attempts
-       SET status = 'ended', dial_started_at = claimed_at, placed_at = claimed_at, ended_at = $1,
-           outcome = 'no_answer', updated_at = $1
-     WHERE status = 'claimed'
-     RETURNING campaign_contact_id)
-  UPDATE campaign_contacts
-     SET state = 'done', last_outcome = 'no_answer', attempts = attempts + 1, last_attempt_at = $1,
-         next_attempt_at = NULL, updated_at = $1
-   WHERE id IN (SELECT campaign_contact_id FROM ended)`;
-
-async function freeSlots(pool: Pool, boss: PgBoss, at: Date): Promise<void> {
-  await pool.query(END_CLAIMED_CALLS, [at]);
-  await boss.deleteAllJobs(PLACE_CALL_QUEUE.name);
-}
-
-interface Samples {
-  tick: number[];
-  claims: number[];
-  bareClaim: number[];
-  bossInsert: number[];
-  roundTrip: number[];
-  statements: Map<string, number[]>;
-}
 
 export const dispatcherBenchmark: Benchmark = {
   name: 'dispatcher',
-  description:
-    'dispatchTick() claim cost with 1,000,000 queued, due contacts over 100 active campaigns, 100 free slots',
+  description: 'dispatchTick() with 1,000,000 queued, due contacts over 100 active campaigns, 100 free slots',
   async run(ctx) {
     const db = await ctx.createDatabase();
     const clock = new ManualClock(TUESDAY_AFTERNOON_NY);
     const at = new Date(clock.now());
+    // The dispatcher gets a pool of its own, so the statement timer sees its statements and nothing else.
+    const tickPool = createPool(db.url, createLogger('silent'), 2);
     let boss: PgBoss | undefined;
     try {
       const total = SHAPE.campaigns * SHAPE.contactsPerCampaign;
       ctx.log(`seeding ${total.toLocaleString('en-US')} contacts over ${SHAPE.campaigns} campaigns`);
       const seedStarted = performance.now();
       const seeded = await seedCampaigns(db.pool, SHAPE, at);
-      const seedMs = performance.now() - seedStarted;
-      ctx.log(`seeded in ${(seedMs / 1000).toFixed(1)} s (including VACUUM ANALYZE)`);
+      const seedSeconds = (performance.now() - seedStarted) / 1000;
+      ctx.log(`seeded in ${seedSeconds.toFixed(1)} s (including VACUUM ANALYZE)`);
 
       const deps = await engineDeps(db, {
         clock,
@@ -71,114 +42,120 @@ export const dispatcherBenchmark: Benchmark = {
       });
       boss = deps.boss;
       const timer = new StatementTimer(q);
-      const timed: EngineDeps = { ...deps, pool: timer.wrap(db.pool) };
-      const someCampaign = seeded.campaignIds[0] ?? '';
+      const timed: EngineDeps = { ...deps, pool: timer.wrap(tickPool) };
+      const measure = () =>
+        measureTicks({
+          deps: timed,
+          timer,
+          sidePool: db.pool,
+          slots: SLOTS,
+          warmUp: WARM_UP_TICKS,
+          measured: MEASURED_TICKS,
+          someCampaign: seeded.campaignIds[0] ?? '',
+        });
 
-      const samples: Samples = {
-        tick: [],
-        claims: [],
-        bareClaim: [],
-        bossInsert: [],
-        roundTrip: [],
-        statements: new Map(),
+      ctx.log(`fresh: ${WARM_UP_TICKS} warm-up ticks, then ${MEASURED_TICKS} measured`);
+      const fresh = await measure();
+      await addDialsToday(db.pool, DIALS_TODAY_PER_CAMPAIGN, at);
+      const dials = await dialsSoFar(db.pool);
+      ctx.log(`busy day: ${dials.toLocaleString('en-US')} dials today so far; measuring again`);
+      const busy = await measure();
+
+      const server = await serverSettings(db.pool);
+      const busyLabel = `after ${dials.toLocaleString('en-US')} dials today`;
+      return {
+        figures: [
+          { label: 'contacts seeded (queued, due)', value: seeded.contacts, unit: 'rows' },
+          { label: 'seeding incl. VACUUM ANALYZE', value: Math.round(seedSeconds * 10) / 10, unit: 's' },
+          ...phaseFigures('fresh', fresh),
+          ...phaseFigures('busy day', busy),
+        ],
+        targets: [phaseTarget(`tick median, ${SLOTS} slots`, fresh), phaseTarget(`same, ${busyLabel}`, busy)],
+        notes: [
+          `${SHAPE.campaigns} active campaigns in ${SHAPE.portals} portals, ${SHAPE.contactsPerCampaign} queued contacts ` +
+            'each over 4 US zones, due times spread over the previous day; window every day 08:00-21:00; ' +
+            'engine clock fixed at Tue 2026-12-01 15:00 New York.',
+          `Account cap ${SLOTS}, campaign cap ${SHAPE.concurrencyCap}, 50 dials/s per caller number: every tick ` +
+            `has ${SLOTS} slots, one per campaign, and pacing never limits.`,
+          'Timed: the whole dispatchTick() call (one transaction: lock, campaigns, probe, claim, phone checks, ' +
+            'attempts, pg-boss insert, commit). Untimed between ticks: the claimed calls end (attempt ended, ' +
+            'contact done) and the placement jobs are deleted, so the job table does not grow.',
+          `"busy day" repeats the measurement after ${DIALS_TODAY_PER_CAMPAIGN} ended attempts per campaign dialled ` +
+            'earlier today (what the daily-cap count reads), plus the fresh phase’s own.',
+          'Baselines, interleaved with the ticks: a bare SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100 on one ' +
+            'campaign (rolled back), a pg-boss insert of 100 jobs in a transaction, one SELECT 1 round trip.',
+          `A target also fails if any measured tick claimed fewer than ${SLOTS} contacts.`,
+          `Server: ${Object.entries(server)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}.`,
+        ],
+        details: { fresh: phaseDetails(fresh), busyDay: phaseDetails(busy), server },
       };
-      ctx.log(`${WARM_UP_TICKS} warm-up ticks, then ${MEASURED_TICKS} measured`);
-      for (let i = 0; i < WARM_UP_TICKS + MEASURED_TICKS; i++) {
-        timer.take(); // drop whatever the untimed steps ran through the same pool
-        const started = performance.now();
-        const result = await dispatchTick(timed);
-        const elapsed = performance.now() - started;
-        const breakdown = timer.take();
-        await freeSlots(db.pool, deps.boss, at);
-        const bareClaim = await timeBareClaim(db.pool, someCampaign, SLOTS, at);
-        const bossInsert = await timeBossInsert(db.pool, deps.boss, SLOTS);
-        const roundTrip = await timeRoundTrip(db.pool);
-        if (i < WARM_UP_TICKS) continue;
-        samples.tick.push(elapsed);
-        samples.claims.push(result.claimed);
-        samples.bareClaim.push(bareClaim);
-        samples.bossInsert.push(bossInsert);
-        samples.roundTrip.push(roundTrip);
-        for (const [name, spent] of breakdown) {
-          samples.statements.set(name, [...(samples.statements.get(name) ?? []), spent]);
-        }
-      }
-      return report(samples, seedMs, seeded.contacts, await serverSettings(db.pool));
     } finally {
       await boss?.stop({ graceful: false, timeout: 1000 });
+      await tickPool.end();
       await db.drop();
     }
   },
 };
 
-function report(
-  samples: Samples,
-  seedMs: number,
-  contacts: number,
-  server: Record<string, string>,
-): BenchResult {
-  const tick = summarise(samples.tick);
-  const bare = summarise(samples.bareClaim);
-  const boss = summarise(samples.bossInsert);
-  const trip = summarise(samples.roundTrip);
-  const claims = summarise(samples.claims);
-  const minClaims = Math.min(...samples.claims);
-  const statements: Figure[] = [...samples.statements]
+function phaseFigures(phase: string, s: TickSamples): Figure[] {
+  const tick = summarise(s.tick);
+  const bare = summarise(s.bareClaim).median;
+  const boss = summarise(s.bossInsert).median;
+  const statements = [...s.statements]
     .map(([name, spent]) => ({ name, median: summarise(spent).median }))
     .sort((a, b) => b.median - a.median)
-    .map((s) => ({ label: `  of which ${s.name} (median)`, value: ms(s.median), unit: 'ms' }));
+    .map((st) => ({ label: `${phase}:   ${st.name} (median)`, value: ms(st.median), unit: 'ms' }));
+  return [
+    { label: `${phase}: ticks measured (after warm-up)`, value: s.tick.length, unit: 'ticks' },
+    { label: `${phase}: claims per tick (median)`, value: summarise(s.claims).median, unit: 'claims' },
+    { label: `${phase}: claims per tick (min)`, value: Math.min(...s.claims), unit: 'claims' },
+    { label: `${phase}: tick median`, value: ms(tick.median), unit: 'ms' },
+    { label: `${phase}: tick p95`, value: ms(tick.p95), unit: 'ms' },
+    { label: `${phase}: tick max`, value: ms(tick.max), unit: 'ms' },
+    ...statements,
+    { label: `${phase}: baseline bare claim of 100 (median)`, value: ms(bare), unit: 'ms' },
+    { label: `${phase}: baseline pg-boss insert of 100 (median)`, value: ms(boss), unit: 'ms' },
+    { label: `${phase}: baseline SELECT 1 (median)`, value: ms(summarise(s.roundTrip).median), unit: 'ms' },
+    {
+      label: `${phase}: tick / (bare claim + pg-boss insert)`,
+      value: ms(tick.median / (bare + boss)),
+      unit: 'x',
+    },
+  ];
+}
+
+function phaseTarget(label: string, s: TickSamples): Target {
+  const median = summarise(s.tick).median;
   return {
-    figures: [
-      { label: 'contacts seeded (queued, due)', value: contacts, unit: 'rows' },
-      { label: 'seeding incl. VACUUM ANALYZE', value: Math.round(seedMs / 100) / 10, unit: 's' },
-      { label: 'ticks measured (after warm-up)', value: samples.tick.length, unit: 'ticks' },
-      { label: 'claims per tick (median)', value: claims.median, unit: 'claims' },
-      { label: 'claims per tick (min)', value: minClaims, unit: 'claims' },
-      { label: 'tick median', value: ms(tick.median), unit: 'ms' },
-      { label: 'tick p95', value: ms(tick.p95), unit: 'ms' },
-      { label: 'tick max', value: ms(tick.max), unit: 'ms' },
-      ...statements,
-      { label: 'baseline: bare claim of 100 (median)', value: ms(bare.median), unit: 'ms' },
-      { label: 'baseline: pg-boss insert of 100 (median)', value: ms(boss.median), unit: 'ms' },
-      { label: 'baseline: one round trip (median)', value: ms(trip.median), unit: 'ms' },
-      {
-        label: 'tick / (bare claim + pg-boss insert)',
-        value: ms(tick.median / (bare.median + boss.median)),
-        unit: 'x',
-      },
-    ],
-    targets: [
-      {
-        label: `tick median at ${SLOTS} slots`,
-        measured: ms(tick.median),
-        limit: TARGET_MS,
-        unit: 'ms',
-        pass: tick.median < TARGET_MS && minClaims === SLOTS,
-      },
-    ],
-    notes: [
-      `${SHAPE.campaigns} active campaigns in ${SHAPE.portals} portals, ${SHAPE.contactsPerCampaign} contacts each ` +
-        '(4 US zones), window every day 08:00-21:00; engine clock fixed at Tue 2026-12-01 15:00 New York.',
-      `Settings: account cap ${SLOTS}, campaign cap ${SHAPE.concurrencyCap}, 50 dials/s per caller number, so ` +
-        `every tick has ${SLOTS} slots spread over the campaigns and pacing never limits.`,
-      'Timed: the whole dispatchTick() call (one transaction: lock, campaigns, probe, claim, phone checks, ' +
-        'attempts, pg-boss insert, commit). Untimed between ticks: claimed calls marked ended and contacts ' +
-        'done, placement jobs deleted (so the job table does not grow).',
-      'The target fails too if any measured tick claimed fewer than 100 contacts.',
-      `Server: ${Object.entries(server)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}.`,
-    ],
-    details: {
-      tickMs: samples.tick.map(ms),
-      claims: samples.claims,
-      statementMedianMs: Object.fromEntries(
-        [...samples.statements].map(([name, spent]) => [name, ms(summarise(spent).median)]),
-      ),
-      baselines: { bareClaim: bare, bossInsert: boss, roundTrip: trip },
-      server,
+    label,
+    measured: ms(median),
+    limit: TARGET_MS,
+    unit: 'ms',
+    pass: median < TARGET_MS && Math.min(...s.claims) === SLOTS,
+  };
+}
+
+function phaseDetails(s: TickSamples): Record<string, unknown> {
+  return {
+    tickMs: s.tick.map(ms),
+    claims: s.claims,
+    tick: summarise(s.tick),
+    statementMedianMs: Object.fromEntries(
+      [...s.statements].map(([name, spent]) => [name, ms(summarise(spent).median)]),
+    ),
+    baselines: {
+      bareClaim: summarise(s.bareClaim),
+      bossInsert: summarise(s.bossInsert),
+      roundTrip: summarise(s.roundTrip),
     },
   };
+}
+
+async function dialsSoFar(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM call_attempts');
+  return rows[0]?.n ?? 0;
 }
 
 async function serverSettings(pool: Pool): Promise<Record<string, string>> {

@@ -1,12 +1,11 @@
-import type pg from 'pg';
 import type { Pool, PoolClient } from '../../service/src/db/pool.js';
 
-type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+type Query = (...args: unknown[]) => unknown;
 
 /**
- * Times every statement a piece of code runs through a pool, by name: wrap the pool, hand the wrapper to the
- * code under test, and read one tick's breakdown with take(). The wrapper costs a performance.now() pair per
- * statement, far below the resolution that matters here.
+ * Times every statement a piece of code runs through a pool, by name: wrap a pool of its own (its clients stay
+ * instrumented), hand the wrapper to the code under test, and read one tick's breakdown with take(). The
+ * wrapper costs a performance.now() pair per statement, far below the resolution that matters here.
  */
 export class StatementTimer {
   private readonly names: Map<string, string>;
@@ -46,13 +45,12 @@ export class StatementTimer {
     if (this.wrapped.has(client)) return;
     this.wrapped.add(client);
     const original = client.query.bind(client) as Query;
-    const timed: Query = async (text, values) => {
+    const timed: Query = (...args) => {
+      // Callback-style calls (pg-pool's own pool.query) and query objects pass through untimed.
+      if (typeof args[0] !== 'string' || args.some((a) => typeof a === 'function')) return original(...args);
       const started = performance.now();
-      try {
-        return await original(text, values);
-      } finally {
-        this.record(this.nameOf(text), performance.now() - started);
-      }
+      const done = () => this.record(this.nameOf(args[0]), performance.now() - started);
+      return (original(...args) as Promise<unknown>).finally(done);
     };
     client.query = timed as unknown as PoolClient['query'];
   }

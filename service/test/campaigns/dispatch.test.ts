@@ -64,11 +64,19 @@ describe('dispatcher', () => {
     const [first] = await insertContacts(db.pool, PORTAL, campaign, [{ phone: usPhone(900), state: 'done' }]);
     await db.pool.query(
       `INSERT INTO call_attempts (portal_id, campaign_id, campaign_contact_id, contact_id, phone_e164, phone_number_id,
-          status, dial_started_at) VALUES ($1, $2, $3, 'x', $4, 'phnum_test', 'ended', $5)`,
+          status, claimed_at, dial_started_at) VALUES ($1, $2, $3, 'x', $4, 'phnum_test', 'ended', $5, $5)`,
       [PORTAL, campaign, first, usPhone(900), new Date(TUESDAY_AFTERNOON_NY - 3_600_000)],
     );
     await insertContacts(db.pool, PORTAL, campaign, phones(0, 10));
     expect((await dispatchTick(deps)).claimed).toBe(3);
+    // A claim given back without dialling (at capacity, released) does not use up the day.
+    await db.pool.query(`UPDATE call_attempts SET status = 'not_placed' WHERE status = 'claimed'`);
+    expect((await dispatchTick(deps)).claimed).toBe(3);
+    // A new day starts a new count.
+    await db.pool.query(`UPDATE call_attempts SET status = 'ended' WHERE status = 'claimed'`);
+    expect((await dispatchTick(deps)).claimed).toBe(0);
+    clock.advance(24 * 3_600_000);
+    expect((await dispatchTick(deps)).claimed).toBe(4);
   });
 
   it('shares the account-wide cap fairly across campaigns', async () => {

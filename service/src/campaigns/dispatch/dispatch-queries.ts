@@ -9,8 +9,8 @@ export const LIVE_STATUSES = `('claimed', 'dialing', 'placed', 'unknown')`;
 export const ACCOUNT_IN_FLIGHT = `SELECT count(*)::int AS n FROM call_attempts WHERE status IN ${LIVE_STATUSES}`;
 
 /**
- * Active campaigns with what limits them: calls in flight and dials since the start of the campaign's day
- * (in its default zone, else UTC). Least recently served first: the allocation's round-robin order.
+ * Active campaigns with what limits them: calls in flight and today's dials (the trigger-kept daily counter, in
+ * the campaign's default zone, else UTC). Least recently served first: the allocation's round-robin order.
  */
 export const ACTIVE_CAMPAIGNS = `
   SELECT c.id::text AS id, c.portal_id, c.concurrency_cap, c.daily_cap, c.phone_number_id, c.dials_per_second,
@@ -19,11 +19,10 @@ export const ACTIVE_CAMPAIGNS = `
            WHERE a.phone_number_id = c.phone_number_id AND a.status = 'claimed')::int AS pending_on_number,
          (SELECT count(*) FROM call_attempts a
            WHERE a.campaign_id = c.id AND a.status IN ${LIVE_STATUSES})::int AS in_flight,
-         (SELECT count(*) FROM call_attempts a
-           WHERE a.campaign_id = c.id AND a.status <> 'not_placed'
-             AND (a.status = 'claimed' OR a.dial_started_at >=
-               (date_trunc('day', $1::timestamptz AT TIME ZONE coalesce(c.default_time_zone, 'UTC'))
-                 AT TIME ZONE coalesce(c.default_time_zone, 'UTC'))))::int AS dialled_today
+         coalesce((SELECT d.dials FROM campaign_daily_dials d
+                    WHERE d.campaign_id = c.id
+                      AND d.day = ($1::timestamptz AT TIME ZONE coalesce(c.default_time_zone, 'UTC'))::date), 0)
+           AS dialled_today
     FROM campaigns c
    WHERE c.status = 'active' AND c.starts_at <= $1
    ORDER BY c.last_dispatched_at, c.id`;
