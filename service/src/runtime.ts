@@ -18,6 +18,13 @@ import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import type { SandboxOptions } from './sandbox/index.js';
 import { sandboxProxyRoutes } from './sandbox/sandbox-proxy-routes.js';
+import {
+  createEventWriter,
+  type EventWriter,
+  elevenLabsWebhookRoutes,
+  webhookWorkers,
+} from './webhooks/index.js';
+import { writebackWorkers } from './writeback/index.js';
 
 export interface RunningService {
   readonly url: string;
@@ -28,6 +35,7 @@ export interface RunningService {
   readonly engine: EngineDeps;
   /** Null on web-only processes (and when a test asked for no dispatcher). */
   readonly dispatcher: Dispatcher | null;
+  readonly writer: EventWriter;
   stop(): Promise<void>;
 }
 
@@ -116,8 +124,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
       settings: { ...DEFAULT_ENGINE_SETTINGS, ...config.engine, ...options.engineSettings },
     };
     let dispatcher: Dispatcher | null = null;
+    const writer = createEventWriter(pool, boss, logger);
     if (runsWorkers) {
-      await registerWorkers(boss, options.workers ?? engineWorkers(engine, options.placementHooks));
+      // A recorded outcome frees a call slot: dispatch at once rather than at the next interval.
+      const outcomeDeps = { ...engine, onSlotFreed: () => dispatcher?.nudge() };
+      await registerWorkers(
+        boss,
+        options.workers ?? [
+          ...engineWorkers(engine, options.placementHooks),
+          ...writebackWorkers(engine),
+          ...webhookWorkers(outcomeDeps, writer, { quietForMs: engine.settings.outcomeReconcileAfterMs }),
+        ],
+      );
       if (options.startDispatcher !== false) {
         const loop = startEngineLoops(engine);
         dispatcher = loop;
@@ -133,7 +151,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
           { name: 'database', check: () => databaseAnswers(pool) },
           { name: 'jobs', check: async () => bossRunning },
         ],
-        routers: integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : [],
+        routers: [
+          elevenLabsWebhookRoutes({
+            secret: integrations.elevenLabsWebhookSecret,
+            writer,
+            clock: engine.clock,
+          }),
+          ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
+        ],
       });
       const server = await listen(app, config.port);
       cleanups.push(() => closeServer(server, config.shutdownTimeoutMs));
@@ -143,7 +168,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // The fake ElevenLabs learns where to post webhooks once we know our own URL.
     integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
 
-    return { url, databaseUrl, pool, boss, integrations, engine, dispatcher, stop: stopAll };
+    return { url, databaseUrl, pool, boss, integrations, engine, dispatcher, writer, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { classificationConfigSchema } from './classification.js';
 import { CALL_OUTCOMES, type RETRYABLE_OUTCOMES } from './outcomes.js';
 
 /** Campaign shapes the extension sends and the service accepts. Field names are the API's (camelCase). */
@@ -106,6 +107,8 @@ export const createCampaignSchema = z.object({
   variableProperties: z
     .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().min(1))
     .default(DEFAULT_VARIABLE_PROPERTIES),
+  /** Which data-collection and evaluation ids of the agent the outcome classifier reads (defaults documented). */
+  classification: classificationConfigSchema.default(classificationConfigSchema.parse({})),
   /** Region for numbers stored without a country code. */
   defaultRegion: z
     .string()

@@ -1,2 +1,3 @@
 export * from './campaign.js';
+export * from './classification.js';
 export * from './outcomes.js';

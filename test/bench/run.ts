@@ -8,9 +8,10 @@ import { createBenchDatabase, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { type BenchOutcome, renderTable, writeResults } from './report.js';
+import { webhooksBenchmark } from './webhooks.bench.js';
 
 /** Add a benchmark here to have `npm run bench` run it. */
-export const benchmarks: readonly Benchmark[] = [dispatcherBenchmark];
+export const benchmarks: readonly Benchmark[] = [dispatcherBenchmark, webhooksBenchmark];
 
 function selected(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...benchmarks];

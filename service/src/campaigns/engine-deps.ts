@@ -15,6 +15,8 @@ export interface EngineSettings {
   readonly ringingTimeoutSecs: number;
   /** An attempt whose dial result is unknown is declared never placed only after this long without a trace. */
   readonly unknownDialGraceMs: number;
+  /** A placed call with no outcome after this long is looked up in ElevenLabs (its webhook may be lost). */
+  readonly outcomeReconcileAfterMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -23,6 +25,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   dispatchIntervalMs: 1000,
   ringingTimeoutSecs: 30,
   unknownDialGraceMs: 120_000,
+  outcomeReconcileAfterMs: 15 * 60_000,
 };
 
 /** Everything the campaign engine's use cases and jobs need, passed explicitly (no globals). */

@@ -39,10 +39,12 @@ export {
   postCallAudioSchema,
 } from './webhook-schemas.js';
 export {
+  beginSignatureCheck,
   MAX_SIGNATURE_AGE_MS,
   MAX_SIGNATURE_FUTURE_MS,
   SIGNATURE_HEADER,
   type SignatureCheck,
+  type SignatureStart,
   signElevenLabsPayload,
   verifyElevenLabsSignature,
 } from './webhook-signature.js';

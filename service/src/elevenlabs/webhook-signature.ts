@@ -49,29 +49,56 @@ function digest(rawBody: Buffer | string, secret: string, timestamp: string): Bu
   return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
 }
 
+export type SignatureStart =
+  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'future' }
+  | { ok: true; update(chunk: Buffer | string): void; finish(): SignatureCheck };
+
+/**
+ * Starts checking a signature before the body has arrived, so the body can be hashed as it streams in (a chunked
+ * post_call_audio can be megabytes; it is never held whole just to verify it). Header and timestamp problems are
+ * known at once, without reading the body.
+ */
+export function beginSignatureCheck(input: {
+  header: string | undefined;
+  secret: string;
+  nowMs: number;
+}): SignatureStart {
+  if (input.header === undefined || input.header.trim() === '') return { ok: false, reason: 'missing' };
+  const parsed = parseHeader(input.header);
+  if (parsed === null) return { ok: false, reason: 'malformed' };
+  const timestamp = Number(parsed.timestamp);
+  const ageMs = input.nowMs - timestamp * 1000;
+  if (ageMs > MAX_SIGNATURE_AGE_MS) return { ok: false, reason: 'stale' };
+  if (-ageMs > MAX_SIGNATURE_FUTURE_MS) return { ok: false, reason: 'future' };
+  // Bytes exactly as received: re-serialised JSON would not match.
+  const hmac = createHmac('sha256', input.secret).update(`${parsed.timestamp}.`);
+  return {
+    ok: true,
+    update: (chunk) => {
+      hmac.update(chunk);
+    },
+    finish: () => {
+      const expected = hmac.digest();
+      // Every candidate is compared (no early exit), each in constant time; lengths are equal by the regex.
+      let matched = false;
+      for (const candidate of parsed.signatures) {
+        if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
+      }
+      return matched ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
+    },
+  };
+}
+
 export function verifyElevenLabsSignature(input: {
   rawBody: Buffer | string;
   header: string | undefined;
   secret: string;
   nowMs: number;
 }): SignatureCheck {
-  if (input.header === undefined || input.header.trim() === '') return { ok: false, reason: 'missing' };
-  const parsed = parseHeader(input.header);
-  if (parsed === null) return { ok: false, reason: 'malformed' };
-
-  const expected = digest(input.rawBody, input.secret, parsed.timestamp);
-  // Every candidate is compared (no early exit), each in constant time; lengths are equal by the regex.
-  let matched = false;
-  for (const candidate of parsed.signatures) {
-    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
-  }
-  if (!matched) return { ok: false, reason: 'mismatch' };
-
-  const timestamp = Number(parsed.timestamp);
-  const ageMs = input.nowMs - timestamp * 1000;
-  if (ageMs > MAX_SIGNATURE_AGE_MS) return { ok: false, reason: 'stale' };
-  if (-ageMs > MAX_SIGNATURE_FUTURE_MS) return { ok: false, reason: 'future' };
-  return { ok: true, timestamp };
+  const check = beginSignatureCheck(input);
+  if (!check.ok) return check;
+  check.update(input.rawBody);
+  return check.finish();
 }
 
 /** The header value ElevenLabs would send for this body; the sandbox signs its webhooks with it. */

@@ -1,5 +1,10 @@
 import { type HubSpotTransport, parseResponse } from './transport.js';
-import { CONTACT_OBJECT_TYPE_ID, type HubSpotPortalClient } from './types.js';
+import {
+  CONTACT_OBJECT_TYPE_ID,
+  type FoundCall,
+  type HubSpotPortalClient,
+  type PropertyDefinition,
+} from './types.js';
 import {
   appEventBody,
   batchResponse,
@@ -9,12 +14,15 @@ import {
   listSearchResponse,
   membershipsResponse,
   propertyCreateBody,
+  searchResponse,
   toListSummary,
 } from './wire-format.js';
 
 /** HubSpot's cap on inputs per batch call (the SDK's DEFAULT_OBJECTS_LIMIT). */
 export const BATCH_LIMIT = 100;
 export const MEMBERSHIPS_PAGE_LIMIT = 250;
+/** The CRM search API's largest page. */
+const SEARCH_PAGE_LIMIT = 200;
 
 function assertBatchSize(what: string, count: number): void {
   if (count > BATCH_LIMIT) throw new RangeError(`${what}: at most ${BATCH_LIMIT} per call, got ${count}`);
@@ -23,6 +31,31 @@ function assertBatchSize(what: string, count: number): void {
 /** The per-portal client: each method is one (or a few) HubSpot calls through the portal's transport. */
 export function createPortalClient(portalId: number, transport: HubSpotTransport): HubSpotPortalClient {
   const segment = (id: string) => encodeURIComponent(id);
+
+  /** Idempotent: an existing group or property (409) is left exactly as it is. */
+  const ensureProperties = async (
+    objectType: 'contacts' | 'calls',
+    group: { name: string; label: string },
+    properties: readonly PropertyDefinition[],
+  ): Promise<{ groupCreated: boolean; created: string[] }> => {
+    const groupResponse = await transport.request({
+      method: 'POST',
+      path: `/crm/v3/properties/${objectType}/groups`,
+      json: { name: group.name, label: group.label, displayOrder: -1 },
+      accept: [409],
+    });
+    const created: string[] = [];
+    for (const property of properties) {
+      const response = await transport.request({
+        method: 'POST',
+        path: `/crm/v3/properties/${objectType}`,
+        json: propertyCreateBody(property, group.name),
+        accept: [409],
+      });
+      if (response.status !== 409) created.push(property.name);
+    }
+    return { groupCreated: groupResponse.status !== 409, created };
+  };
 
   return {
     portalId,
@@ -100,24 +133,39 @@ export function createPortalClient(portalId: number, transport: HubSpotTransport
       return { updated: body.results.map((r) => r.id), errors: expandBatchErrors(body.errors) };
     },
 
-    async ensureContactProperties(group, properties) {
-      const groupResponse = await transport.request({
-        method: 'POST',
-        path: '/crm/v3/properties/contacts/groups',
-        json: { name: group.name, label: group.label, displayOrder: -1 },
-        accept: [409],
-      });
-      const created: string[] = [];
-      for (const property of properties) {
+    ensureContactProperties(group, properties) {
+      return ensureProperties('contacts', group, properties);
+    },
+
+    ensureCallProperties(group, properties) {
+      return ensureProperties('calls', group, properties);
+    },
+
+    async findCallsByProperty(propertyName, values) {
+      assertBatchSize('findCallsByProperty', values.length);
+      if (values.length === 0) return [];
+      const path = '/crm/v3/objects/calls/search';
+      const found: FoundCall[] = [];
+      let after: string | undefined;
+      do {
         const response = await transport.request({
           method: 'POST',
-          path: '/crm/v3/properties/contacts',
-          json: propertyCreateBody(property, group.name),
-          accept: [409],
+          path,
+          json: {
+            filterGroups: [{ filters: [{ propertyName, operator: 'IN', values }] }],
+            properties: [propertyName],
+            limit: SEARCH_PAGE_LIMIT,
+            ...(after === undefined ? {} : { after }),
+          },
         });
-        if (response.status !== 409) created.push(property.name);
-      }
-      return { groupCreated: groupResponse.status !== 409, created };
+        const body = parseResponse(searchResponse, response, { method: 'POST', path });
+        for (const r of body.results) {
+          const value = r.properties?.[propertyName];
+          if (typeof value === 'string') found.push({ id: r.id, value });
+        }
+        after = body.paging?.next?.after;
+      } while (after !== undefined);
+      return found;
     },
 
     async createCalls(calls) {

@@ -96,6 +96,13 @@ export interface WorkflowCallbackCompletion {
   readonly outputFields: Readonly<Record<string, string>>;
 }
 
+/** A Calls engagement found by one of its property values. */
+export interface FoundCall {
+  readonly id: string;
+  /** The searched property's value on this call. */
+  readonly value: string;
+}
+
 export interface BatchItemError {
   readonly id: string | null;
   readonly message: string;
@@ -134,6 +141,16 @@ export interface HubSpotPortalClient {
     group: { name: string; label: string },
     properties: readonly PropertyDefinition[],
   ): Promise<{ groupCreated: boolean; created: string[] }>;
+  /** Same as ensureContactProperties, for properties on Calls engagements (e.g. our own id for the call). */
+  ensureCallProperties(
+    group: { name: string; label: string },
+    properties: readonly PropertyDefinition[],
+  ): Promise<{ groupCreated: boolean; created: string[] }>;
+  /**
+   * POST /crm/v3/objects/calls/search: every call whose property holds one of the values (at most 100), all pages.
+   * The search index lags writes by seconds, so a call created moments ago may not be found yet.
+   */
+  findCallsByProperty(propertyName: string, values: readonly string[]): Promise<FoundCall[]>;
   /**
    * At most 100 calls, each associated to its contact. ids: every call HubSpot created; created: those mapped
    * back to their idempotency key (HubSpot echoes objectWriteTraceId), for the caller to store; an input missing

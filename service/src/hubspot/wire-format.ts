@@ -60,6 +60,14 @@ export const batchResponse = z.object({
   errors: z.array(batchError).optional(),
 });
 
+/** POST /crm/v3/objects/{type}/search (CollectionResponseWithTotalSimplePublicObjectForwardPaging). */
+export const searchResponse = z.object({
+  results: z.array(
+    z.object({ id: idString, properties: z.record(z.string(), z.string().nullable()).optional() }),
+  ),
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+});
+
 export function toListSummary(list: z.infer<typeof listShape>): ListSummary {
   // A fetched list has `size`; search results carry it as the additional property hs_list_size.
   const fromSearch = countValue.safeParse(list.additionalProperties?.hs_list_size);
@@ -112,7 +120,7 @@ export function callCreateInput(call: CallEngagementInput): Record<string, unkno
   };
 }
 
-/** POST /crm/v3/properties/contacts (PropertyCreate). */
+/** POST /crm/v3/properties/{objectType} (PropertyCreate). */
 export function propertyCreateBody(property: PropertyDefinition, groupName: string): Record<string, unknown> {
   return {
     name: property.name,

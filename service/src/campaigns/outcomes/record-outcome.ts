@@ -1,5 +1,5 @@
 import type { CallOutcome } from '@fundraising/shared';
-import { withTransaction } from '../../db/pool.js';
+import { type PoolClient, withTransaction } from '../../db/pool.js';
 import { nextAllowedInstant } from '../calling-window/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { nextStepAfter } from '../retry-policy.js';
@@ -45,7 +45,12 @@ const SUPPRESSING: Partial<Record<CallOutcome, string>> = {
  * Ends an attempt with its outcome, exactly once, and moves the contact on: another attempt under the campaign's
  * retry policy (snapped into the contact's calling window), or done. Replays change nothing.
  */
-export async function recordOutcome(deps: EngineDeps, input: OutcomeInput): Promise<OutcomeRecorded> {
+export async function recordOutcome(
+  deps: EngineDeps,
+  input: OutcomeInput,
+  /** Runs in the same transaction once the outcome is applied (e.g. queue the CRM write-back): all or nothing. */
+  afterApply?: (tx: PoolClient) => Promise<void>,
+): Promise<OutcomeRecorded> {
   const at = new Date(deps.clock.now());
   const result = await withTransaction(deps.pool, async (tx): Promise<OutcomeRecorded> => {
     const row = (await tx.query(LOCK_ATTEMPT, [input.attemptId, input.portalId])).rows[0] as
@@ -138,6 +143,7 @@ export async function recordOutcome(deps: EngineDeps, input: OutcomeInput): Prom
         at,
       ],
     );
+    await afterApply?.(tx);
     return {
       applied: true,
       contact: { state: next ? 'queued' : 'done', nextAttemptAt: next ? new Date(next) : null },

@@ -34,9 +34,9 @@ export async function createCampaign(deps: EngineDeps, portalId: number, body: u
       `INSERT INTO campaigns (portal_id, name, hubspot_list_id, agent_id, phone_number_id, phone_provider,
           calling_days, window_start_minute, window_end_minute, blackout_dates, default_time_zone, retry_policy,
           max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent, consent_property,
-          dnc_property, variable_properties, default_region, status)
+          dnc_property, variable_properties, default_region, classification, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17, now()), $18, $19,
-               $20, $21, $22, 'importing')
+               $20, $21, $22, $23, 'importing')
        RETURNING id::text`,
       [
         portalId,
@@ -61,6 +61,7 @@ export async function createCampaign(deps: EngineDeps, portalId: number, body: u
         input.doNotCallProperty,
         input.variableProperties,
         input.defaultRegion,
+        input.classification,
       ],
     );
     const campaignId = rows[0]?.id;

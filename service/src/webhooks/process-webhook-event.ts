@@ -1,0 +1,135 @@
+import { classificationConfigSchema } from '@fundraising/shared';
+import type { EngineDeps } from '../campaigns/engine-deps.js';
+import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
+import { conversationAttemptId, parseElevenLabsWebhook } from '../elevenlabs/index.js';
+import type { ClassifiedOutcome } from '../outcomes/classified-outcome.js';
+import { classifyInitiationFailure, classifyTranscription } from '../outcomes/classify.js';
+import { enqueueWriteBack } from '../writeback/index.js';
+
+export class AttemptNotYetKnownError extends Error {
+  constructor(conversationId: string) {
+    super(`no attempt carries conversation ${conversationId} yet (dial answer still on its way?)`);
+    this.name = 'AttemptNotYetKnownError';
+  }
+}
+
+export type ProcessResult = 'recorded' | 'already_recorded' | 'not_ours' | 'ignored' | 'already_processed';
+
+const LOAD_EVENT = `SELECT id, event_type, conversation_id, payload, processed_at FROM webhook_events WHERE id = $1`;
+const MARK_PROCESSED = `
+  UPDATE webhook_events SET processed_at = $2, process_error = $3, portal_id = coalesce($4, portal_id),
+         attempt_id = coalesce($5, attempt_id)
+   WHERE id = $1`;
+const FIND_ATTEMPT = `
+  SELECT a.id::text AS id, a.portal_id, c.classification, cc.time_zones
+    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
+    JOIN campaign_contacts cc ON cc.id = a.campaign_contact_id
+   WHERE (a.id::text = $1 OR a.conversation_id = $2)
+   ORDER BY (a.id::text = $1) DESC
+   LIMIT 1`;
+
+/** Unmatched events are retried this long (the dial answer may be late), then treated as not ours. */
+const MATCH_PATIENCE_MS = 5 * 60_000;
+
+/**
+ * Turns one stored event into an outcome: finds our attempt (by the attempt id we sent as user_id, else by the
+ * conversation id, which covers a webhook that beat the dial answer), classifies, then records the outcome, queues
+ * the HubSpot write-back and marks the event processed, all in one transaction. Replays and reconciled twins find
+ * the attempt already ended and change nothing. Events for calls we did not place (inbound, other agents) are
+ * marked processed and left alone.
+ */
+export async function processWebhookEvent(
+  deps: EngineDeps & { onSlotFreed?: () => void },
+  eventId: number,
+): Promise<ProcessResult> {
+  const event = (
+    await deps.pool.query<{
+      id: string;
+      event_type: string;
+      conversation_id: string | null;
+      payload: unknown;
+      processed_at: Date | null;
+    }>(LOAD_EVENT, [eventId])
+  ).rows[0];
+  if (!event || event.processed_at) return 'already_processed';
+  const at = new Date(deps.clock.now());
+  const done = async (
+    error: string | null,
+    portalId: number | null = null,
+    attemptId: string | null = null,
+  ) => {
+    await deps.pool.query(MARK_PROCESSED, [eventId, at, error, portalId, attemptId]);
+  };
+
+  const parsed = parseElevenLabsWebhook(event.payload);
+  if (!parsed.ok) {
+    await done(`unreadable: ${parsed.error}`);
+    return 'ignored';
+  }
+  const e = parsed.event;
+  if (e.type !== 'post_call_transcription' && e.type !== 'call_initiation_failure') {
+    await done(null); // stored and acknowledged; nothing to decide (audio is not kept, unknown types are logged)
+    return 'ignored';
+  }
+
+  const conversationId = e.data.conversation_id;
+  const attemptHint = e.type === 'post_call_transcription' ? conversationAttemptId(e.data) : null;
+  const attempt = (
+    await deps.pool.query<{ id: string; portal_id: string; classification: unknown; time_zones: string[] }>(
+      FIND_ATTEMPT,
+      [attemptHint ?? '', conversationId],
+    )
+  ).rows[0];
+  if (!attempt) {
+    const waited = Date.now() - (await receivedAt(deps, eventId));
+    if (waited < MATCH_PATIENCE_MS) throw new AttemptNotYetKnownError(conversationId);
+    await done('no matching attempt: not a call we placed');
+    return 'not_ours';
+  }
+
+  const config = classificationConfigSchema.parse(attempt.classification ?? {});
+  const classified: ClassifiedOutcome =
+    e.type === 'post_call_transcription'
+      ? // A callback time said without an offset is the donor's local time.
+        classifyTranscription(
+          e.data,
+          config,
+          attempt.time_zones[0] ? { timeZone: attempt.time_zones[0] } : {},
+        )
+      : classifyInitiationFailure(e.data);
+  const portalId = Number(attempt.portal_id);
+  const result = await recordOutcome(
+    deps,
+    {
+      attemptId: attempt.id,
+      portalId,
+      outcome: classified.outcome,
+      endedAtMs: deps.clock.now(),
+      conversationId,
+      callbackAtMs: classified.callbackAt ? Date.parse(classified.callbackAt) : null,
+      detail: { ...classified },
+    },
+    async (tx) => {
+      await enqueueWriteBack(tx, deps.boss, { portalId, attemptId: attempt.id });
+      await tx.query(MARK_PROCESSED, [eventId, at, null, portalId, attempt.id]);
+    },
+  );
+  if (!result.applied) {
+    await done(null, portalId, attempt.id);
+    return 'already_recorded';
+  }
+  deps.onSlotFreed?.();
+  deps.logger.info(
+    { attemptId: attempt.id, conversationId, outcome: classified.outcome, reason: classified.reason },
+    'call outcome recorded',
+  );
+  return 'recorded';
+}
+
+async function receivedAt(deps: EngineDeps, eventId: number): Promise<number> {
+  const { rows } = await deps.pool.query<{ received_at: Date }>(
+    'SELECT received_at FROM webhook_events WHERE id = $1',
+    [eventId],
+  );
+  return rows[0]?.received_at.getTime() ?? Date.now();
+}

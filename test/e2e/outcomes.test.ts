@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedClock } from '../../service/src/clock.js';
+import { loadConfig } from '../../service/src/config/config.js';
+import { type RunningService, startService } from '../../service/src/runtime.js';
+import { reconcileOutcomes } from '../../service/src/webhooks/index.js';
+import {
+  insertCampaign,
+  insertContacts,
+  TUESDAY_AFTERNOON_NY,
+  usPhone,
+} from '../helpers/campaign-fixtures.js';
+import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
+import { waitUntil } from '../helpers/wait.js';
+
+const CONTACTS = Number(process.env.E2E_CONTACTS ?? 500);
+
+let db: TestDatabase;
+let service: RunningService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  service = await startService({
+    config: loadConfig({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      SANDBOX: 'true',
+      ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e',
+      SHUTDOWN_TIMEOUT_SECONDS: '2',
+    }),
+    logger: silentLogger,
+    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
+    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500, outcomeReconcileAfterMs: 5_000 },
+    sandboxOptions: { concurrencyLimit: 20 },
+    sandboxTimeScale: 0.01,
+  });
+});
+afterAll(async () => {
+  await service.stop();
+  await db.drop();
+});
+
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await db.pool.query<{ n: number }>(sql, params)).rows[0]?.n);
+
+describe('outcomes end to end on the sandbox', () => {
+  it(`a ${CONTACTS}-contact campaign with 10% of webhooks dropped and 10% duplicated reaches HubSpot exactly once per call`, async () => {
+    const sandbox = service.integrations.sandbox!;
+    const { portalId, agentId, phoneNumberId } = sandbox.demoPortal;
+    sandbox.elevenlabs.setFaults({ dropWebhook: { fraction: 0.1 }, duplicateWebhook: { fraction: 0.1 } });
+
+    // Real contacts of the demo portal, so dial-time checks and timeline associations hit real fake records.
+    const hubspot = service.integrations.hubspot.forPortal(portalId);
+    const big = sandbox.demoPortal.lists.find((l) => l.size === 100_000)!;
+    const ids: string[] = [];
+    for (let after: string | undefined; ids.length < CONTACTS; ) {
+      const page = await hubspot.getListMembershipsPage(big.listId, after, 250);
+      ids.push(...page.recordIds);
+      after = page.after ?? undefined;
+    }
+    const campaign = await insertCampaign(db.pool, {
+      portalId,
+      agentId,
+      phoneNumberId,
+      concurrencyCap: 20,
+      dialsPerSecond: 50,
+      retryPolicy: {
+        no_answer: { delayMinutes: 0, maxAttempts: 2 },
+        busy: { delayMinutes: 0, maxAttempts: 2 },
+      },
+    });
+    await insertContacts(
+      db.pool,
+      portalId,
+      campaign,
+      ids.slice(0, CONTACTS).map((contactId, i) => ({ contactId, phone: usPhone(i) })),
+    );
+    const requestsBefore = sandbox.hubspot.record.requests.length;
+    service.dispatcher?.nudge();
+
+    // The ten-minute reconciliation, run every two seconds here: it is what recovers the dropped webhooks.
+    const reconciling = setInterval(() => {
+      void reconcileOutcomes(service.engine, service.writer, { quietForMs: 5_000 }).catch(() => {});
+    }, 2_000);
+    try {
+      await waitUntil(
+        async () =>
+          (await count(
+            `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND state IN ('queued', 'dialing')`,
+            [campaign],
+          )) === 0 && (await count(`SELECT count(*)::int AS n FROM crm_writes WHERE status <> 'done'`)) === 0,
+        { timeoutMs: 240_000, intervalMs: 500, what: 'every contact finished and written back' },
+      );
+    } finally {
+      clearInterval(reconciling);
+    }
+
+    const dropped = sandbox.elevenlabs.record.webhooks.filter((w) => w.dropped).length;
+    expect(dropped).toBeGreaterThan(0);
+    const byState = await db.pool.query<{ state: string; n: number }>(
+      `SELECT state, count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 GROUP BY 1`,
+      [campaign],
+    );
+    const states = Object.fromEntries(byState.rows.map((r) => [r.state, r.n]));
+    expect((states.done ?? 0) + (states.skipped ?? 0)).toBe(CONTACTS);
+
+    // Every finished attempt is on HubSpot's timeline exactly once (from the fake's own record).
+    const ended = (
+      await db.pool.query<{ id: string }>(
+        `SELECT id::text FROM call_attempts WHERE campaign_id = $1 AND status = 'ended'`,
+        [campaign],
+      )
+    ).rows.map((r) => r.id);
+    const engagements = new Map<string, number>();
+    for (const call of sandbox.hubspot.record.calls) {
+      if (call.objectWriteTraceId) {
+        engagements.set(call.objectWriteTraceId, (engagements.get(call.objectWriteTraceId) ?? 0) + 1);
+      }
+    }
+    expect(ended.length).toBeGreaterThan(CONTACTS * 0.5);
+    expect(ended.filter((id) => engagements.get(id) !== 1)).toEqual([]);
+    expect(engagements.size).toBe(ended.length);
+
+    // Batching: write requests (engagements, contact updates) per finished call.
+    const requests = sandbox.hubspot.record.requests.slice(requestsBefore);
+    const writes = requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/batch/read'));
+    const perCall = writes.length / ended.length;
+    console.log(
+      `finished calls ${ended.length}, webhooks dropped ${dropped}, HubSpot write requests ${writes.length} ` +
+        `(${perCall.toFixed(3)} per call), all requests ${requests.length} (${(requests.length / ended.length).toFixed(3)} per call, incl. dial-time checks)`,
+    );
+    expect(perCall).toBeLessThan(0.1);
+  }, 300_000);
+});
