@@ -9,7 +9,7 @@ import { waitUntil } from './helpers/wait.js';
 const root = path.resolve(import.meta.dirname, '..');
 
 function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'service/src/main.ts'], {
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'service/src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { ENGINE_QUEUES, ENGINE_SCHEDULES } from '../campaigns/engine.js';
 import { WEBHOOK_QUEUES, WEBHOOK_SCHEDULES } from '../webhooks/index.js';
-import { WRITEBACK_QUEUES } from '../writeback/index.js';
+import { WRITEBACK_QUEUES, WRITEBACK_SCHEDULES } from '../writeback/index.js';
 import type { QueueDefinition, ScheduleDefinition } from './queue-definition.js';
 
 /**
@@ -14,4 +14,4 @@ export const QUEUES: readonly QueueDefinition<unknown>[] = [
   ...WEBHOOK_QUEUES,
 ];
 
-export const SCHEDULES: readonly ScheduleDefinition[] = [...ENGINE_SCHEDULES, ...WEBHOOK_SCHEDULES];
+export const SCHEDULES: readonly ScheduleDefinition[] = [...ENGINE_SCHEDULES, ...WEBHOOK_SCHEDULES, ...WRITEBACK_SCHEDULES];
