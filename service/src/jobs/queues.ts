@@ -14,4 +14,8 @@ export const QUEUES: readonly QueueDefinition<unknown>[] = [
   ...WEBHOOK_QUEUES,
 ];
 
-export const SCHEDULES: readonly ScheduleDefinition[] = [...ENGINE_SCHEDULES, ...WEBHOOK_SCHEDULES, ...WRITEBACK_SCHEDULES];
+export const SCHEDULES: readonly ScheduleDefinition[] = [
+  ...ENGINE_SCHEDULES,
+  ...WEBHOOK_SCHEDULES,
+  ...WRITEBACK_SCHEDULES,
+];

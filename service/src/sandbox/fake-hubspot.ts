@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { DemoPortal } from './demo-portal.js';
 import { listenOnLoopback, type SandboxClock, systemClock } from './http-server.js';
 import { hubspotActivityRoutes } from './hubspot-activity-routes.js';
+import { hubspotCallsRoutes } from './hubspot-calls-routes.js';
 import { hubspotCrmRoutes } from './hubspot-crm-routes.js';
 import { hubspotError } from './hubspot-errors.js';
 import { hubspotOAuthRoutes, issueAuthCode } from './hubspot-oauth-routes.js';
@@ -30,6 +31,11 @@ export interface FakeHubSpotOptions {
   readonly rateLimit?: { max: number; windowMs: number } | false;
   readonly portals: readonly DemoPortal[];
   readonly clock?: SandboxClock;
+  /**
+   * How long a new object stays out of CRM search results. HubSpot indexes with a delay of seconds; 0 (the
+   * default) answers from everything created so far.
+   */
+  readonly searchLagMs?: number;
   readonly port?: number;
   readonly logger: Logger;
 }
@@ -163,6 +169,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     clock,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    searchLagMs: options.searchLagMs ?? 0,
     nextObjectId: () => String(++objectId),
   };
   const rate = options.rateLimit ?? { max: 110, windowMs: 10_000 };
@@ -176,7 +183,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   app.use(authenticate(ctx, limiter));
   const api = Router();
   api.use(express.json({ limit: '10mb' }));
-  api.use(hubspotCrmRoutes(ctx), hubspotPropertyRoutes(ctx), hubspotActivityRoutes(ctx));
+  api.use(
+    hubspotCrmRoutes(ctx),
+    hubspotPropertyRoutes(ctx),
+    hubspotCallsRoutes(ctx),
+    hubspotActivityRoutes(ctx),
+  );
   app.use(api);
   app.use((req: Request, res: Response) =>
     hubspotError(res, 404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path} in the sandbox.`),

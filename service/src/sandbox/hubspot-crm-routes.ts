@@ -228,7 +228,7 @@ export function hubspotCrmRoutes(ctx: HubSpotContext): Router {
     const coerced = inputs.map(({ id, properties, objectWriteTraceId }) => {
       const values: ContactProperties = {};
       for (const [name, raw] of Object.entries(properties)) {
-        const def = portal.properties.get(name);
+        const def = portal.schemas.contacts.properties.get(name);
         if (!def) {
           problems.push({
             name,

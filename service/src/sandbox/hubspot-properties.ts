@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Contact property definitions of a sandbox portal: HubSpot's defaults the app reads, the food bank's own donor
- * properties, and whatever the app creates. Writes are checked against them as HubSpot does: a property that
- * does not exist, or a value that does not fit its type, fails the whole request.
+ * Property definitions of a sandbox portal, per object type: for contacts, HubSpot's defaults the app reads, the
+ * food bank's own donor properties, and whatever the app creates (calls are in hubspot-call-properties.ts). Writes
+ * are checked against them as HubSpot does: a property that does not exist, or a value that does not fit its
+ * type, fails the whole request.
  */
 
 export const propertyOptionSchema = z.object({
@@ -59,9 +60,18 @@ export interface PropertyGroup extends GroupCreate {
   readonly archived: false;
 }
 
+/** The object types the sandbox keeps properties for. */
+export type SchemaObjectType = 'contacts' | 'calls';
+
+/** One object type's property groups and property definitions in a portal. */
+export interface ObjectSchema {
+  readonly properties: Map<string, PropertyDefinition>;
+  readonly groups: Map<string, PropertyGroup>;
+}
+
 const EPOCH = '2026-01-01T00:00:00.000Z';
 
-function defined(
+export function definedProperty(
   name: string,
   label: string,
   type: PropertyCreate['type'],
@@ -79,7 +89,7 @@ function defined(
   return { name, label, type, fieldType, groupName, options, createdAt: EPOCH, hubspotDefined };
 }
 
-export function initialGroups(): Map<string, PropertyGroup> {
+function initialContactGroups(): Map<string, PropertyGroup> {
   const groups: PropertyGroup[] = [
     { name: 'contactinformation', label: 'Contact information', displayOrder: -1, archived: false },
     { name: 'donor_information', label: 'Donor information', displayOrder: 5, archived: false },
@@ -87,22 +97,22 @@ export function initialGroups(): Map<string, PropertyGroup> {
   return new Map(groups.map((g) => [g.name, g]));
 }
 
-export function initialProperties(): Map<string, PropertyDefinition> {
+function initialContactProperties(): Map<string, PropertyDefinition> {
   const props = [
-    defined('hs_object_id', 'Record ID', 'number', 'number', 'contactinformation'),
-    defined('createdate', 'Create Date', 'datetime', 'date', 'contactinformation'),
-    defined('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'contactinformation'),
-    defined('firstname', 'First Name', 'string', 'text', 'contactinformation'),
-    defined('lastname', 'Last Name', 'string', 'text', 'contactinformation'),
-    defined('email', 'Email', 'string', 'text', 'contactinformation'),
-    defined('phone', 'Phone Number', 'string', 'phonenumber', 'contactinformation'),
-    defined('mobilephone', 'Mobile Phone Number', 'string', 'phonenumber', 'contactinformation'),
-    defined('hs_timezone', 'Time Zone', 'enumeration', 'select', 'contactinformation'),
-    defined('state', 'State/Region', 'string', 'text', 'contactinformation'),
-    defined('country', 'Country/Region', 'string', 'text', 'contactinformation'),
-    defined('last_gift_amount', 'Last gift amount', 'number', 'number', 'donor_information', false),
-    defined('last_gift_date', 'Last gift date', 'date', 'date', 'donor_information', false),
-    defined(
+    definedProperty('hs_object_id', 'Record ID', 'number', 'number', 'contactinformation'),
+    definedProperty('createdate', 'Create Date', 'datetime', 'date', 'contactinformation'),
+    definedProperty('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'contactinformation'),
+    definedProperty('firstname', 'First Name', 'string', 'text', 'contactinformation'),
+    definedProperty('lastname', 'Last Name', 'string', 'text', 'contactinformation'),
+    definedProperty('email', 'Email', 'string', 'text', 'contactinformation'),
+    definedProperty('phone', 'Phone Number', 'string', 'phonenumber', 'contactinformation'),
+    definedProperty('mobilephone', 'Mobile Phone Number', 'string', 'phonenumber', 'contactinformation'),
+    definedProperty('hs_timezone', 'Time Zone', 'enumeration', 'select', 'contactinformation'),
+    definedProperty('state', 'State/Region', 'string', 'text', 'contactinformation'),
+    definedProperty('country', 'Country/Region', 'string', 'text', 'contactinformation'),
+    definedProperty('last_gift_amount', 'Last gift amount', 'number', 'number', 'donor_information', false),
+    definedProperty('last_gift_date', 'Last gift date', 'date', 'date', 'donor_information', false),
+    definedProperty(
       'fundraising_do_not_call',
       'Do not call (fundraising)',
       'bool',
@@ -110,9 +120,20 @@ export function initialProperties(): Map<string, PropertyDefinition> {
       'donor_information',
       false,
     ),
-    defined('ai_call_consent', 'Consents to AI calls', 'bool', 'booleancheckbox', 'donor_information', false),
+    definedProperty(
+      'ai_call_consent',
+      'Consents to AI calls',
+      'bool',
+      'booleancheckbox',
+      'donor_information',
+      false,
+    ),
   ];
   return new Map(props.map((p) => [p.name, p]));
+}
+
+export function contactSchema(): ObjectSchema {
+  return { properties: initialContactProperties(), groups: initialContactGroups() };
 }
 
 /** What HubSpot stores for a written value (everything is a string), or a problem. */

@@ -5,38 +5,67 @@ import { hubspotError, invalidBody, notFoundError } from './hubspot-errors.js';
 import {
   groupCreateSchema,
   groupWire,
+  type ObjectSchema,
   type PropertyCreate,
   type PropertyDefinition,
   propertyCreateSchema,
   propertyWire,
+  type SchemaObjectType,
 } from './hubspot-properties.js';
 import { type HubSpotContext, type PortalState, portalOf } from './hubspot-state.js';
 
 /**
- * Contact property groups and properties (/crm/v3/properties/contacts/…). Creating one that exists answers 409,
- * as HubSpot does, so the app's "create if missing" has to treat 409 as done.
+ * Property groups and properties of contacts and calls (/crm/v3/properties/{objectType}/…). Creating one that
+ * exists answers 409, as HubSpot does, so the app's "create if missing" has to treat 409 as done.
  */
 
 const batchCreateSchema = z.object({ inputs: z.array(propertyCreateSchema) });
 
-/** Only contacts carry properties in the sandbox; `0-1` is the contacts object type id. */
-function contactsOnly(req: Request, res: Response, next: NextFunction) {
-  const objectType = String(req.params.objectType);
-  if (objectType === 'contacts' || objectType === '0-1') return next();
-  return hubspotError(
-    res,
-    400,
-    'VALIDATION_ERROR',
-    `The sandbox has properties for contacts only, not ${objectType}.`,
-  );
+/** Names and object type ids (`0-1` contacts, `0-48` calls) the path may use. */
+const OBJECT_TYPES: Readonly<Record<string, SchemaObjectType>> = {
+  contacts: 'contacts',
+  '0-1': 'contacts',
+  calls: 'calls',
+  '0-48': 'calls',
+};
+
+/** Resolves the path's object type for the handlers; the sandbox keeps properties for contacts and calls only. */
+function knownObjectType(req: Request, res: Response, next: NextFunction) {
+  const given = String(req.params.objectType);
+  const objectType = OBJECT_TYPES[given];
+  if (objectType === undefined) {
+    return hubspotError(
+      res,
+      400,
+      'VALIDATION_ERROR',
+      `The sandbox has properties for contacts and calls only, not ${given}.`,
+    );
+  }
+  res.locals.objectType = objectType;
+  return next();
 }
+
+function objectTypeOf(res: Response): SchemaObjectType {
+  const objectType: unknown = res.locals.objectType;
+  if (objectType !== 'contacts' && objectType !== 'calls')
+    throw new Error('property route reached without an object type');
+  return objectType;
+}
+
+const schemaOf = (res: Response): ObjectSchema => portalOf(res).schemas[objectTypeOf(res)];
 
 type CreateResult =
   | { ok: true; definition: PropertyDefinition }
   | { ok: false; status: number; category: string; message: string };
 
-function createProperty(ctx: HubSpotContext, portal: PortalState, input: PropertyCreate): CreateResult {
-  if (portal.properties.has(input.name)) {
+function createProperty(
+  ctx: HubSpotContext,
+  portal: PortalState,
+  objectType: SchemaObjectType,
+  input: PropertyCreate,
+): CreateResult {
+  const schema = portal.schemas[objectType];
+  if (schema.properties.has(input.name)) {
     return {
       ok: false,
       status: 409,
@@ -44,7 +73,7 @@ function createProperty(ctx: HubSpotContext, portal: PortalState, input: Propert
       message: `A property named '${input.name}' already exists.`,
     };
   }
-  if (!portal.groups.has(input.groupName)) {
+  if (!schema.groups.has(input.groupName)) {
     return {
       ok: false,
       status: 400,
@@ -69,8 +98,14 @@ function createProperty(ctx: HubSpotContext, portal: PortalState, input: Propert
       : input.options;
   const at = isoAt(ctx.clock.now());
   const definition: PropertyDefinition = { ...input, options, createdAt: at, hubspotDefined: false };
-  portal.properties.set(input.name, definition);
-  ctx.record.schemaChanges.push({ at, portalId: portal.portal.portalId, kind: 'property', name: input.name });
+  schema.properties.set(input.name, definition);
+  ctx.record.schemaChanges.push({
+    at,
+    portalId: portal.portal.portalId,
+    objectType,
+    kind: 'property',
+    name: input.name,
+  });
   return { ok: true, definition };
 }
 
@@ -78,21 +113,23 @@ export function hubspotPropertyRoutes(ctx: HubSpotContext): Router {
   const router = Router();
   const base = '/crm/v3/properties/:objectType';
 
-  router.get(`${base}/groups`, contactsOnly, (_req, res) =>
-    res.json({ results: [...portalOf(res).groups.values()].map(groupWire) }),
+  router.get(`${base}/groups`, knownObjectType, (_req, res) =>
+    res.json({ results: [...schemaOf(res).groups.values()].map(groupWire) }),
   );
-  router.get(`${base}/groups/:groupName`, contactsOnly, (req, res) => {
-    const group = portalOf(res).groups.get(String(req.params.groupName));
+  router.get(`${base}/groups/:groupName`, knownObjectType, (req, res) => {
+    const group = schemaOf(res).groups.get(String(req.params.groupName));
     return group
       ? res.json(groupWire(group))
       : notFoundError(res, `Unable to find property group ${req.params.groupName}`);
   });
-  router.post(`${base}/groups`, contactsOnly, (req, res) => {
+  router.post(`${base}/groups`, knownObjectType, (req, res) => {
     const parsed = groupCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) return invalidBody(res, parsed.error);
     const portal = portalOf(res);
+    const objectType = objectTypeOf(res);
+    const schema = portal.schemas[objectType];
     const input = parsed.data;
-    if (portal.groups.has(input.name)) {
+    if (schema.groups.has(input.name)) {
       return hubspotError(
         res,
         409,
@@ -101,17 +138,18 @@ export function hubspotPropertyRoutes(ctx: HubSpotContext): Router {
       );
     }
     const group = { ...input, archived: false as const };
-    portal.groups.set(input.name, group);
+    schema.groups.set(input.name, group);
     ctx.record.schemaChanges.push({
       at: isoAt(ctx.clock.now()),
       portalId: portal.portal.portalId,
+      objectType,
       kind: 'group',
       name: input.name,
     });
     return res.status(201).json(groupWire(group));
   });
 
-  router.post(`${base}/batch/create`, contactsOnly, (req, res) => {
+  router.post(`${base}/batch/create`, knownObjectType, (req, res) => {
     const parsed = batchCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) return invalidBody(res, parsed.error);
     const portal = portalOf(res);
@@ -119,7 +157,7 @@ export function hubspotPropertyRoutes(ctx: HubSpotContext): Router {
     const results = [];
     const errors = [];
     for (const input of parsed.data.inputs) {
-      const created = createProperty(ctx, portal, input);
+      const created = createProperty(ctx, portal, objectTypeOf(res), input);
       if (created.ok) results.push(propertyWire(created.definition));
       else
         errors.push({
@@ -134,19 +172,19 @@ export function hubspotPropertyRoutes(ctx: HubSpotContext): Router {
     return res.status(207).json({ ...body, numErrors: errors.length, errors });
   });
 
-  router.get(base, contactsOnly, (_req, res) =>
-    res.json({ results: [...portalOf(res).properties.values()].map(propertyWire) }),
+  router.get(base, knownObjectType, (_req, res) =>
+    res.json({ results: [...schemaOf(res).properties.values()].map(propertyWire) }),
   );
-  router.get(`${base}/:propertyName`, contactsOnly, (req, res) => {
-    const def = portalOf(res).properties.get(String(req.params.propertyName));
+  router.get(`${base}/:propertyName`, knownObjectType, (req, res) => {
+    const def = schemaOf(res).properties.get(String(req.params.propertyName));
     return def
       ? res.json(propertyWire(def))
       : notFoundError(res, `Unable to find property ${req.params.propertyName}`);
   });
-  router.post(base, contactsOnly, (req, res) => {
+  router.post(base, knownObjectType, (req, res) => {
     const parsed = propertyCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) return invalidBody(res, parsed.error);
-    const created = createProperty(ctx, portalOf(res), parsed.data);
+    const created = createProperty(ctx, portalOf(res), objectTypeOf(res), parsed.data);
     if (!created.ok) return hubspotError(res, created.status, created.category, created.message);
     return res.status(201).json(propertyWire(created.definition));
   });

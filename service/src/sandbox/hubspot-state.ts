@@ -1,12 +1,8 @@
 import type { Response } from 'express';
 import type { ContactProperties, DemoContact, DemoPortal } from './demo-portal.js';
 import type { SandboxClock } from './http-server.js';
-import {
-  initialGroups,
-  initialProperties,
-  type PropertyDefinition,
-  type PropertyGroup,
-} from './hubspot-properties.js';
+import { callSchema } from './hubspot-call-properties.js';
+import { contactSchema, type ObjectSchema, type SchemaObjectType } from './hubspot-properties.js';
 
 /**
  * What the fake HubSpot remembers: per portal, the property writes laid over the computed demo contacts, the
@@ -31,7 +27,13 @@ export interface HubSpotRecord {
     contactId: string;
     properties: ContactProperties;
   }[];
-  readonly schemaChanges: { at: string; portalId: number; kind: 'group' | 'property'; name: string }[];
+  readonly schemaChanges: {
+    at: string;
+    portalId: number;
+    objectType: SchemaObjectType;
+    kind: 'group' | 'property';
+    name: string;
+  }[];
   readonly calls: {
     at: string;
     portalId: number;
@@ -72,8 +74,10 @@ export interface StoredObject {
 
 export class PortalState {
   readonly overlays = new Map<string, { properties: ContactProperties; updatedAt: string }>();
-  readonly properties: Map<string, PropertyDefinition> = initialProperties();
-  readonly groups: Map<string, PropertyGroup> = initialGroups();
+  readonly schemas: Readonly<Record<SchemaObjectType, ObjectSchema>> = {
+    contacts: contactSchema(),
+    calls: callSchema(),
+  };
   readonly calls = new Map<string, StoredObject>();
   readonly appEventKeys = new Set<string>();
   readonly completedCallbacks = new Set<string>();
@@ -148,6 +152,8 @@ export interface HubSpotContext {
   readonly clock: SandboxClock;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** How long a new object stays out of CRM search results (HubSpot indexes with a delay); 0 by default. */
+  readonly searchLagMs: number;
   /** Object ids for created engagements: unique within the fake, increasing. */
   nextObjectId(): string;
 }

@@ -1,7 +1,6 @@
 import { CALL_OUTCOMES, OUTCOME_LABELS } from '@fundraising/shared';
 import type { HubSpotPortalClient, PropertyDefinition } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
-import { isRejection } from './part-outcome.js';
 
 /** The app's own property group, on contacts and on calls. */
 export const PROPERTY_GROUP = { name: 'ai_fundraising', label: 'AI fundraising calls' } as const;
@@ -79,23 +78,14 @@ export const CALL_PROPERTIES: readonly PropertyDefinition[] = [
 ];
 
 /**
- * Creates the group and properties in the portal (existing ones are left alone), once per portal. The calls
- * property is what lets a lost Calls create be verified; a portal that refuses it (or a HubSpot without custom
- * calls properties, as the sandbox) still gets its write-backs, and a lost create there waits for ops instead of
- * being re-created blindly.
+ * Creates the group and properties in the portal (existing ones are left alone), once per portal. Every Calls
+ * engagement carries the attempt-id property (it is what lets a lost create be verified instead of repeated), so a
+ * portal that refuses it cannot take write-backs: the error propagates, the rows stay pending and the job retries
+ * and finally dead-letters with HubSpot's message (usually a missing schema scope) for ops to see.
  */
 export async function ensureCrmSetup(client: HubSpotPortalClient, logger: Logger): Promise<void> {
   const contacts = await client.ensureContactProperties(PROPERTY_GROUP, CONTACT_PROPERTIES);
-  let calls: { created: string[] } = { created: [] };
-  try {
-    calls = await client.ensureCallProperties(PROPERTY_GROUP, CALL_PROPERTIES);
-  } catch (err) {
-    if (!isRejection(err)) throw err;
-    logger.warn(
-      { err, portalId: client.portalId },
-      'HubSpot refused the calls property: a lost Calls create cannot be verified in this portal',
-    );
-  }
+  const calls = await client.ensureCallProperties(PROPERTY_GROUP, CALL_PROPERTIES);
   logger.info(
     { portalId: client.portalId, created: [...contacts.created, ...calls.created] },
     'HubSpot property group and properties ready',

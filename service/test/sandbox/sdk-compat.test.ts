@@ -211,6 +211,37 @@ describe('the HubSpot SDK against the fake', () => {
     expect(sandbox.hubspot.record.callbackCompletions.map((c) => c.callbackId)).toContain('ap-sdk-1');
   });
 
+  it('creates a calls property, logs a call carrying it and finds the call by search', async () => {
+    await hubspot.crm.properties.groupsApi.create('calls', { name: 'sdk_calls', label: 'SDK calls' });
+    await hubspot.crm.properties.coreApi.create('calls', {
+      name: 'sdk_attempt_id',
+      label: 'SDK attempt id',
+      type: 'string' as never,
+      fieldType: 'text' as never,
+      groupName: 'sdk_calls',
+    });
+    const created = await hubspot.crm.objects.calls.batchApi.create({
+      inputs: [
+        {
+          properties: { hs_timestamp: new Date().toISOString(), sdk_attempt_id: 'sdk-attempt-1' },
+          associations: [],
+          objectWriteTraceId: 'sdk-attempt-1',
+        },
+      ],
+    });
+    const found = await hubspot.crm.objects.calls.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'sdk_attempt_id', operator: 'IN' as never, values: ['sdk-attempt-1'] }] },
+      ],
+      properties: ['sdk_attempt_id'],
+      limit: 200,
+    });
+    expect(found.total).toBe(1);
+    expect(found.results[0]?.id).toBe(created.results[0]?.id);
+    expect(found.results[0]?.properties.sdk_attempt_id).toBe('sdk-attempt-1');
+    expect(found.results[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
   it('exchanges an OAuth code and introspects the token', async () => {
     const redirectUri = 'http://127.0.0.1/oauth/callback';
     const code = sandbox.hubspot.issueAuthCode(sandbox.demoPortal.portalId, redirectUri);

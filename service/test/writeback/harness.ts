@@ -51,16 +51,20 @@ export async function startWriteBackHarness(
     rateLimit?: { max: number; windowMs: number } | false;
     queues?: readonly QueueDefinition<unknown>[];
     dncProperty?: string;
+    /** The fake's search index lag; when set, the fake runs on the harness's manual clock too. */
+    searchLagMs?: number;
   } = {},
 ): Promise<WriteBackHarness> {
   const db = await createTestDatabase({ migrated: true });
   await insertPortal(db.pool, PORTAL_ID);
+  const clock = new ManualClock(CALL_START_MS + 3_600_000);
   const fake = await startFakeHubSpot({
     clientId: 'cid',
     clientSecret: 'csecret',
     portals: [createDemoPortal()],
     rateLimit: options.rateLimit ?? false,
     logger: silentLogger,
+    ...(options.searchLagMs === undefined ? {} : { searchLagMs: options.searchLagMs, clock }),
   });
   const proxy = await startHubSpotProxy(fake);
   const hubspot = createHubSpotClients({
@@ -76,7 +80,6 @@ export async function startWriteBackHarness(
     queues: options.queues ?? WRITEBACK_QUEUES,
     supervise: false,
   });
-  const clock = new ManualClock(CALL_START_MS + 3_600_000);
   const campaignId = await insertCampaign(db.pool, { portalId: PORTAL_ID });
   if (options.dncProperty) {
     await db.pool.query('UPDATE campaigns SET dnc_property = $2 WHERE id = $1', [

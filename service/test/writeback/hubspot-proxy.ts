@@ -5,8 +5,7 @@ import type { FakeHubSpot } from '../../src/sandbox/index.js';
 /**
  * A loopback proxy in front of the sandbox's fake HubSpot, for the network going wrong: answers HubSpot never
  * gave (a 503 before the request reaches it), answers that are lost after HubSpot acted (a 502 or a dropped
- * connection after forwarding), and outages. It also serves the calls search (POST /crm/v3/objects/calls/search,
- * IN filter on one property) from the fake's record of created calls, since the fake has no search for calls yet.
+ * connection after forwarding), and outages. Everything else, the calls search included, goes to the fake.
  */
 
 export type FaultMode =
@@ -39,8 +38,6 @@ export interface HubSpotProxy {
   stop(): Promise<void>;
 }
 
-const SEARCH_PATH = '/crm/v3/objects/calls/search';
-
 const matches = (fault: Fault, method: string, path: string) =>
   fault.remaining > 0 &&
   fault.method === method &&
@@ -62,21 +59,6 @@ function errorBody(status: number) {
     correlationId: 'proxy',
     category: 'INTERNAL_ERROR',
   };
-}
-
-interface SearchRequest {
-  filterGroups?: { filters?: { propertyName?: string; operator?: string; values?: string[] }[] }[];
-}
-
-function searchCalls(fake: FakeHubSpot, portalId: number, raw: Buffer) {
-  const request = JSON.parse(raw.toString('utf8')) as SearchRequest;
-  const filter = request.filterGroups?.[0]?.filters?.[0];
-  const property = filter?.propertyName ?? '';
-  const values = new Set(filter?.operator === 'IN' ? (filter.values ?? []) : []);
-  const results = fake.record.calls
-    .filter((c) => c.portalId === portalId && values.has(c.properties[property] ?? ''))
-    .map((c) => ({ id: c.id, properties: { [property]: c.properties[property] ?? null }, archived: false }));
-  return { total: results.length, results };
 }
 
 export async function startHubSpotProxy(fake: FakeHubSpot): Promise<HubSpotProxy> {
@@ -110,10 +92,6 @@ export async function startHubSpotProxy(fake: FakeHubSpot): Promise<HubSpotProxy
         fault.body ?? errorBody(fault.status ?? 503),
         fault.headers,
       );
-    }
-    if (method === 'POST' && url.pathname === SEARCH_PATH && !fault) {
-      const token = /sandbox-token-(\d+)/.exec(req.headers.authorization ?? '')?.[1];
-      return send(res, entry, 200, searchCalls(fake, Number(token), body));
     }
     const headers: Record<string, string> = {};
     for (const name of ['authorization', 'content-type', 'accept']) {

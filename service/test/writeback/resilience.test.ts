@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { registerWorkers } from '../../src/jobs/boss.js';
 import {
+  CALL_ATTEMPT_ID_PROPERTY,
   CALL_SEARCH_SETTLE_MS,
   WRITEBACK_DEAD_QUEUE,
   WRITEBACK_QUEUE,
@@ -100,7 +101,8 @@ describe('a Calls create whose answer is lost', () => {
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
     await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 100, done: 100 });
 
-    expect(h.proxy.seen.filter((r) => r.path === CALLS_SEARCH)).toHaveLength(1);
+    // The fake HubSpot answered the search itself, from the calls it holds.
+    expect(h.requests('POST', CALLS_SEARCH)).toBe(1);
     expect(h.requests('POST', CALLS_CREATE)).toBe(2);
     expectEachCallOnce(h, seeded);
     const rows = await outboxRows(h);
@@ -119,6 +121,25 @@ describe('a Calls create whose answer is lost', () => {
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
     await writeBackPortal(h.deps, PORTAL_ID);
 
+    expect(h.requests('POST', CALLS_CREATE)).toBe(1);
+    expectEachCallOnce(h, seeded);
+  });
+
+  it("finds the calls once HubSpot's lagging search index shows them, where an early search would miss them", async () => {
+    h = await startWriteBackHarness({ searchLagMs: CALL_SEARCH_SETTLE_MS / 2 });
+    const seeded = await seedFinishedAttempts(h, outcomes(7));
+    h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'after', status: 502 });
+
+    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    expect(h.fake.record.calls).toHaveLength(7);
+    const attemptIds = seeded.map((s) => s.attemptId);
+    const lookUp = () =>
+      h?.hubspot.forPortal(PORTAL_ID).findCallsByProperty(CALL_ATTEMPT_ID_PROPERTY, attemptIds);
+    await expect(lookUp()).resolves.toEqual([]);
+
+    h.clock.advance(CALL_SEARCH_SETTLE_MS);
+    await expect(lookUp()).resolves.toHaveLength(7);
+    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 7, done: 7 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(1);
     expectEachCallOnce(h, seeded);
   });

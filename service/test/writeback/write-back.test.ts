@@ -5,6 +5,8 @@ import { withTransaction } from '../../src/db/pool.js';
 import { sandboxAccessToken } from '../../src/sandbox/index.js';
 import {
   appEventId,
+  CALL_PROPERTIES,
+  CONTACT_PROPERTIES,
   CONTACT_PROPERTY,
   enqueueWriteBack,
   STRANDED_AFTER_SECONDS,
@@ -135,9 +137,10 @@ describe('write-back of finished calls to HubSpot', () => {
     expect(summary).toEqual({ portalId: PORTAL_ID, rows: 250, done: 250, rejected: 0, pending: 0 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(Math.ceil(250 / 100));
     expect(h.requests('POST', CONTACTS_UPDATE)).toBe(Math.ceil(250 / 100));
-    // Everything else was the one-time property setup of the portal.
+    // Everything else was the one-time property setup of the portal: a group and its properties, on contacts and calls.
+    const setup = 2 + CONTACT_PROPERTIES.length + CALL_PROPERTIES.length;
     const total = h.fake.record.requests.filter((r) => r.portalId === PORTAL_ID).length;
-    expect(total).toBeLessThanOrEqual(6 + 8);
+    expect(total).toBe(6 + setup);
     expect(total / 250).toBeLessThan(0.1);
 
     const perAttempt = callsPerAttempt(h.fake);
