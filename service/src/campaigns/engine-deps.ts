@@ -17,6 +17,11 @@ export interface EngineSettings {
   readonly unknownDialGraceMs: number;
   /** A placed call with no outcome after this long is looked up in ElevenLabs (its webhook may be lost). */
   readonly outcomeReconcileAfterMs: number;
+  /**
+   * A dial may rely on a batched HubSpot do-not-call/consent read this old; 0 reads every contact at the moment
+   * of its dial (one HubSpot request per dial, coalesced only across simultaneous dials).
+   */
+  readonly dialCheckMaxAgeMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -26,6 +31,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   ringingTimeoutSecs: 30,
   unknownDialGraceMs: 120_000,
   outcomeReconcileAfterMs: 15 * 60_000,
+  dialCheckMaxAgeMs: 60_000,
 };
 
 /** Everything the campaign engine's use cases and jobs need, passed explicitly (no globals). */

@@ -7,6 +7,7 @@ import {
 import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
 import type { EngineDeps } from './engine-deps.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
+import { startDialCheckPrefetcher } from './placement/dial-check-prefetch.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
 import { PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
 import { reconcileDial } from './placement/reconcile-dial.js';
@@ -54,6 +55,15 @@ export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Wor
   ];
 }
 
+/** The dispatch loop, with the pre-dial HubSpot reads riding on its ticks. */
 export function startEngineLoops(deps: EngineDeps): Dispatcher {
-  return startDispatcher(deps);
+  const prefetcher = startDialCheckPrefetcher(deps);
+  const dispatcher = startDispatcher(deps, () => prefetcher.poke());
+  return {
+    ...dispatcher,
+    async stop() {
+      await dispatcher.stop();
+      await prefetcher.stop();
+    },
+  };
 }

@@ -30,6 +30,7 @@ export interface Config {
     readonly accountConcurrencyCap: number;
     readonly frequencyCapPer24h: number;
     readonly dispatchIntervalMs: number;
+    readonly dialCheckMaxAgeMs: number;
   };
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
 }
@@ -125,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       accountConcurrencyCap: v.ACCOUNT_CONCURRENCY_CAP,
       frequencyCapPer24h: v.FREQUENCY_CAP_PER_24H,
       dispatchIntervalMs: v.DISPATCH_INTERVAL_MS,
+      dialCheckMaxAgeMs: v.DIAL_CHECK_MAX_AGE_SECONDS * 1000,
     },
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
   };

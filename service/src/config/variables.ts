@@ -106,6 +106,14 @@ export const variables = {
     default: '1000',
     doc: 'How often the dispatcher looks for due contacts and free call slots.',
   },
+  DIAL_CHECK_MAX_AGE_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(900).default(60),
+    default: '60',
+    doc:
+      "How old a batched HubSpot read of a contact's do-not-call and consent may be when its dial relies on it " +
+      '(contacts due next are read 100 per request). 0 reads each contact at the moment of its dial: freshest, ' +
+      'but one HubSpot request per dial. Opt-outs recorded by this service are always checked at dial time.',
+  },
   HUBSPOT_CLIENT_ID: {
     schema: z.string().min(1).optional(),
     default: 'unset',

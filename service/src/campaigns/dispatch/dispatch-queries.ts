@@ -36,7 +36,10 @@ export const PROBE_DUE = `
              LIMIT s.n) due)::int AS due
     FROM unnest($1::uuid[], $2::int[]) AS s(campaign_id, n)`;
 
-/** Claims up to n due contacts per campaign, earliest first; rows another dispatcher holds are skipped. */
+/**
+ * Claims up to n due contacts per campaign, earliest first (ties by id, the order the pre-dial HubSpot reads
+ * follow); rows another dispatcher holds are skipped.
+ */
 export const CLAIM_DUE = `
   SELECT cc.id, cc.portal_id, cc.campaign_id::text AS campaign_id, cc.contact_id, cc.phone_e164, cc.time_zones,
          cc.us_state, cc.attempts
@@ -44,7 +47,7 @@ export const CLAIM_DUE = `
    CROSS JOIN LATERAL (
      SELECT * FROM campaign_contacts c
       WHERE c.campaign_id = s.campaign_id AND c.state = 'queued' AND c.next_attempt_at <= $3
-      ORDER BY c.next_attempt_at
+      ORDER BY c.next_attempt_at, c.id
       LIMIT s.n
       FOR UPDATE SKIP LOCKED) cc`;
 

@@ -3,7 +3,7 @@ import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { createDialTimeContactReader, type DialTimeContactReader } from './dial-time-contact-reader.js';
+import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import * as q from './placement-queries.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
@@ -40,6 +40,8 @@ interface AttemptRow {
   consent_property: string;
   require_consent: boolean;
   dials_per_second: string;
+  crm_check: StoredDialCheck | null;
+  crm_checked_at: Date | null;
 }
 
 const RETRY_SOON_MS = 60_000;
@@ -133,38 +135,24 @@ async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refus
   if ((recent.rows[0]?.n ?? 0) >= deps.settings.frequencyCapPer24h) {
     return { kind: 'requeue', atMs: now + 3_600_000, reason: 'frequency_cap' };
   }
-  // The CRM is the source of truth for do-not-call and consent: read them now, not only at import. Fail closed.
-  let properties: Record<string, string | null>;
+  // The CRM is the source of truth for do-not-call and consent: read them close to the dial (a batched read
+  // younger than the configured max age, else now), not only at import. Fail closed.
+  let crm: Awaited<ReturnType<typeof crmDialProperties>>;
   try {
-    const contact = await contactReader(deps).read(Number(a.portal_id), a.contact_id, [
-      a.dnc_property,
-      a.consent_property,
-    ]);
-    if (!contact) return { kind: 'finish', outcome: 'failed', reason: 'contact_deleted' };
-    properties = contact;
+    crm = await crmDialProperties(deps, a, now);
   } catch (error) {
     deps.logger.warn({ err: error, attemptId: a.id }, 'HubSpot unavailable at dial time: not dialling');
     return { kind: 'requeue', atMs: now + RETRY_SOON_MS, reason: 'hubspot_unavailable' };
   }
-  if (properties[a.dnc_property] === 'true') {
+  if (!crm) return { kind: 'finish', outcome: 'failed', reason: 'contact_deleted' };
+  if (crm.dnc === 'true') {
     await deps.pool.query(q.SUPPRESS, [a.portal_id, a.phone_e164, 'hubspot_property', a.contact_id]);
     return { kind: 'skip', skipReason: 'suppressed', reason: 'hubspot_do_not_call' };
   }
-  if (a.require_consent && properties[a.consent_property] !== 'true') {
+  if (a.require_consent && crm.consent !== 'true') {
     return { kind: 'skip', skipReason: 'no_consent', reason: 'consent_withdrawn' };
   }
   return null;
-}
-
-// One batching reader per HubSpot client set, so concurrent placements of one engine share their batches.
-const readers = new WeakMap<EngineDeps['hubspot'], DialTimeContactReader>();
-function contactReader(deps: EngineDeps): DialTimeContactReader {
-  let reader = readers.get(deps.hubspot);
-  if (!reader) {
-    reader = createDialTimeContactReader(deps.hubspot);
-    readers.set(deps.hubspot, reader);
-  }
-  return reader;
 }
 
 function windowOf(a: AttemptRow): CallingWindow {

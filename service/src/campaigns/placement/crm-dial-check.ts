@@ -1,0 +1,84 @@
+import type { EngineDeps } from '../engine-deps.js';
+import { STORE_DIAL_CHECKS } from './dial-check-queries.js';
+import { createDialTimeContactReader, type DialTimeContactReader } from './dial-time-contact-reader.js';
+
+/** What a batched pre-dial read stored on the campaign contact (`campaign_contacts.crm_check`). */
+export interface StoredDialCheck {
+  readonly dncProperty: string;
+  readonly consentProperty: string;
+  readonly dnc: string | null;
+  readonly consent: string | null;
+}
+
+export interface DialCheckSubject {
+  readonly id: string;
+  readonly portal_id: string;
+  readonly campaign_contact_id: string;
+  readonly contact_id: string;
+  readonly dnc_property: string;
+  readonly consent_property: string;
+  readonly crm_check: StoredDialCheck | null;
+  readonly crm_checked_at: Date | null;
+}
+
+/** The contact's do-not-call and consent values as HubSpot has them, or null when the contact is gone. */
+export interface CrmDialProperties {
+  readonly dnc: string | null;
+  readonly consent: string | null;
+  /** Where they came from: a batched read younger than the max age, or a read at this very moment. */
+  readonly source: 'prefetched' | 'live';
+}
+
+/**
+ * HubSpot's do-not-call and consent values for a dial: from the batched pre-dial read when it is younger than
+ * `dialCheckMaxAgeMs` and was made for the campaign's current properties, else read now (coalesced with the
+ * placements running at the same moment). Throws when HubSpot cannot be read: the caller fails closed.
+ */
+export async function crmDialProperties(
+  deps: EngineDeps,
+  subject: DialCheckSubject,
+  now: number,
+): Promise<CrmDialProperties | null> {
+  const stored = subject.crm_check;
+  const maxAge = deps.settings.dialCheckMaxAgeMs;
+  if (
+    stored &&
+    subject.crm_checked_at &&
+    maxAge > 0 &&
+    now - subject.crm_checked_at.getTime() < maxAge &&
+    stored.dncProperty === subject.dnc_property &&
+    stored.consentProperty === subject.consent_property
+  ) {
+    return { dnc: stored.dnc, consent: stored.consent, source: 'prefetched' };
+  }
+  const contact = await contactReader(deps).read(Number(subject.portal_id), subject.contact_id, [
+    subject.dnc_property,
+    subject.consent_property,
+  ]);
+  if (!contact) return null;
+  const check: StoredDialCheck = {
+    dncProperty: subject.dnc_property,
+    consentProperty: subject.consent_property,
+    dnc: contact[subject.dnc_property] ?? null,
+    consent: contact[subject.consent_property] ?? null,
+  };
+  // Kept like a batched read, so a redial of this contact soon after (a retry, a callback) needs no request.
+  await deps.pool.query(STORE_DIAL_CHECKS, [
+    subject.portal_id,
+    [subject.campaign_contact_id],
+    [JSON.stringify(check)],
+    new Date(now),
+  ]);
+  return { dnc: check.dnc, consent: check.consent, source: 'live' };
+}
+
+// One batching reader per HubSpot client set, so concurrent placements of one engine share their batches.
+const readers = new WeakMap<EngineDeps['hubspot'], DialTimeContactReader>();
+function contactReader(deps: EngineDeps): DialTimeContactReader {
+  let reader = readers.get(deps.hubspot);
+  if (!reader) {
+    reader = createDialTimeContactReader(deps.hubspot);
+    readers.set(deps.hubspot, reader);
+  }
+  return reader;
+}
