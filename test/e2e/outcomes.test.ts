@@ -126,9 +126,13 @@ describe('outcomes end to end on the sandbox', () => {
     const writes = requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/batch/read'));
     const perCall = requests.length / ended.length;
     const writesPerCall = writes.length / ended.length;
+    const byPath = new Map<string, number>();
+    for (const r of requests)
+      byPath.set(`${r.method} ${r.path}`, (byPath.get(`${r.method} ${r.path}`) ?? 0) + 1);
     console.log(
       `finished calls ${ended.length}, webhooks dropped ${dropped}, HubSpot requests ${requests.length} ` +
-        `(${perCall.toFixed(3)} per call), of which writes ${writes.length} (${writesPerCall.toFixed(3)} per call)`,
+        `(${perCall.toFixed(3)} per call), of which writes ${writes.length} (${writesPerCall.toFixed(3)} per call); ` +
+        JSON.stringify(Object.fromEntries(byPath)),
     );
     expect(perCall).toBeLessThan(0.1);
     expect(writesPerCall).toBeLessThan(0.1);

@@ -77,7 +77,8 @@ const readers = new WeakMap<EngineDeps['hubspot'], DialTimeContactReader>();
 function contactReader(deps: EngineDeps): DialTimeContactReader {
   let reader = readers.get(deps.hubspot);
   if (!reader) {
-    reader = createDialTimeContactReader(deps.hubspot);
+    // 50 ms: a tick's claims reach their placement jobs over a few tens of milliseconds (longer on a busy host).
+    reader = createDialTimeContactReader(deps.hubspot, { windowMs: 50 });
     readers.set(deps.hubspot, reader);
   }
   return reader;

@@ -24,7 +24,7 @@ export interface DialTimeContactReader {
  * Reads contacts' do-not-call and consent properties at dial time, coalescing the reads of placements running at
  * the same moment into one batch request (up to 100 contacts): a per-dial GET would spend a portal's whole
  * HubSpot budget (100 requests per 10 s) on checks at 10 dials per second. Each dial still sees the CRM as it is
- * within a few milliseconds of dialling.
+ * within the window (tens of milliseconds) of dialling. Used for contacts without a fresh batched pre-dial read.
  */
 export function createDialTimeContactReader(
   hubspot: { forPortal(portalId: number): HubSpotPortalClient },
