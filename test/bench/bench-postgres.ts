@@ -57,6 +57,27 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * Lets the server finish what an earlier benchmark left behind (dirty buffers of a million-row seed, autovacuum
+ * of its tables) before the next one measures: a checkpoint, then up to 30 s for autovacuum workers to finish.
+ */
+export async function settleBenchServer(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+    for (let waited = 0; waited < 30_000; waited += 250) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+      );
+      if ((rows[0]?.n ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh database with the app's migrations applied, shaped like the test helpers' so they work on it. */
 export async function createBenchDatabase(adminUrl: string): Promise<TestDatabase> {
   const name = `bench_${randomBytes(6).toString('hex')}`;

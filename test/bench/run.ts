@@ -4,7 +4,7 @@
  * every figure to .data/bench-results.json. Exits 1 when a benchmark fails or misses its target.
  */
 import path from 'node:path';
-import { createBenchDatabase, startBenchServer } from './bench-postgres.js';
+import { createBenchDatabase, settleBenchServer, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { type BenchOutcome, renderTable, writeResults } from './report.js';
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
   try {
     for (const bench of chosen) {
       const log = (message: string) => console.log(`[${bench.name}] ${message}`);
+      await settleBenchServer(server.adminUrl);
       const started = performance.now();
       let outcome: BenchOutcome;
       try {
