@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/clock.js';
-import { loadConfig } from '../../service/src/config/config.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
   insertCampaign,
@@ -10,6 +9,7 @@ import {
 } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
 import { startOutcomeShim } from '../helpers/outcome-shim.js';
+import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
 
 const CONTACTS = Number(process.env.E2E_CONTACTS ?? 1_000);
 const LIMIT = 20;
@@ -21,7 +21,7 @@ let shim: Awaited<ReturnType<typeof startOutcomeShim>>;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: loadConfig({ DATABASE_URL: db.url, PORT: '0', SANDBOX: 'true', SHUTDOWN_TIMEOUT_SECONDS: '2' }),
+    config: sandboxTestConfig(db),
     logger: silentLogger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     engineSettings: { accountConcurrencyCap: LIMIT, dispatchIntervalMs: 500 },
@@ -45,15 +45,7 @@ describe('concurrency against the provider limit', () => {
   it(`keeps ${LIMIT - 1}–${LIMIT} calls in flight while contacts are due, never ${LIMIT + 1}, one call per person`, async () => {
     const sandbox = service.integrations.sandbox!;
     const { portalId, agentId, phoneNumberId } = sandbox.demoPortal;
-    // Contacts of the demo portal's large list, so the dial-time HubSpot check reads real fake records.
-    const hubspot = service.integrations.hubspot.forPortal(portalId);
-    const big = sandbox.demoPortal.lists.find((l) => l.size === 100_000)!;
-    const ids: string[] = [];
-    for (let after: string | undefined; ids.length < CONTACTS; ) {
-      const page = await hubspot.getListMembershipsPage(big.listId, after, 250);
-      ids.push(...page.recordIds);
-      after = page.after ?? undefined;
-    }
+    const ids = await demoListContactIds(service, CONTACTS);
     const campaign = await insertCampaign(db.pool, {
       portalId,
       agentId,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/clock.js';
-import { loadConfig } from '../../service/src/config/config.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import { reconcileOutcomes } from '../../service/src/webhooks/index.js';
 import {
@@ -10,6 +9,7 @@ import {
   usPhone,
 } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
+import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const CONTACTS = Number(process.env.E2E_CONTACTS ?? 500);
@@ -20,13 +20,7 @@ let service: RunningService;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: loadConfig({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      SANDBOX: 'true',
-      ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e',
-      SHUTDOWN_TIMEOUT_SECONDS: '2',
-    }),
+    config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e' }),
     logger: silentLogger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500, outcomeReconcileAfterMs: 5_000 },
@@ -48,15 +42,7 @@ describe('outcomes end to end on the sandbox', () => {
     const { portalId, agentId, phoneNumberId } = sandbox.demoPortal;
     sandbox.elevenlabs.setFaults({ dropWebhook: { fraction: 0.1 }, duplicateWebhook: { fraction: 0.1 } });
 
-    // Real contacts of the demo portal, so dial-time checks and timeline associations hit real fake records.
-    const hubspot = service.integrations.hubspot.forPortal(portalId);
-    const big = sandbox.demoPortal.lists.find((l) => l.size === 100_000)!;
-    const ids: string[] = [];
-    for (let after: string | undefined; ids.length < CONTACTS; ) {
-      const page = await hubspot.getListMembershipsPage(big.listId, after, 250);
-      ids.push(...page.recordIds);
-      after = page.after ?? undefined;
-    }
+    const ids = await demoListContactIds(service, CONTACTS);
     const campaign = await insertCampaign(db.pool, {
       portalId,
       agentId,

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { TUESDAY_AFTERNOON_NY } from '../../../test/helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../test/helpers/database.js';
 import { ManualClock } from '../../../test/helpers/engine.js';
+import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { findCampaign } from '../../src/campaigns/campaign-model.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
@@ -14,7 +15,6 @@ import {
   startCampaign,
 } from '../../src/campaigns/use-cases/control-campaign.js';
 import { createCampaign } from '../../src/campaigns/use-cases/create-campaign.js';
-import { loadConfig } from '../../src/config/config.js';
 import { AppError } from '../../src/http/app-error.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 
@@ -27,7 +27,7 @@ let valid: Record<string, unknown>;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: loadConfig({ DATABASE_URL: db.url, PORT: '0', SANDBOX: 'true', SHUTDOWN_TIMEOUT_SECONDS: '2' }),
+    config: sandboxTestConfig(db),
     logger: silentLogger,
     clock,
     startDispatcher: false,

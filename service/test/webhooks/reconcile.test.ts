@@ -6,9 +6,9 @@ import {
   usPhone,
 } from '../../../test/helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../test/helpers/database.js';
+import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { shiftedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config/config.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 import { reconcileOutcomes } from '../../src/webhooks/index.js';
 
@@ -20,7 +20,7 @@ let seq = 0;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: loadConfig({ DATABASE_URL: db.url, PORT: '0', SANDBOX: 'true', SHUTDOWN_TIMEOUT_SECONDS: '2' }),
+    config: sandboxTestConfig(db),
     logger: silentLogger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     sandboxTimeScale: 0.005,

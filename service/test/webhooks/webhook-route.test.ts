@@ -7,8 +7,8 @@ import {
 } from '../../../test/helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../test/helpers/database.js';
 import { ManualClock } from '../../../test/helpers/engine.js';
+import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
-import { loadConfig } from '../../src/config/config.js';
 import { signElevenLabsPayload } from '../../src/elevenlabs/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 
@@ -22,13 +22,7 @@ let campaign: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: loadConfig({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      SANDBOX: 'true',
-      ELEVENLABS_WEBHOOK_SECRET: SECRET,
-      SHUTDOWN_TIMEOUT_SECONDS: '2',
-    }),
+    config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: SECRET }),
     logger: silentLogger,
     clock,
     startDispatcher: false,

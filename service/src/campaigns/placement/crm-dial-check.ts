@@ -21,12 +21,33 @@ export interface DialCheckSubject {
   readonly crm_checked_at: Date | null;
 }
 
-/** The contact's do-not-call and consent values as HubSpot has them, or null when the contact is gone. */
-export interface CrmDialProperties {
-  readonly dnc: string | null;
-  readonly consent: string | null;
-  /** Where they came from: a batched read younger than the max age, or a read at this very moment. */
-  readonly source: 'prefetched' | 'live';
+/** The check to keep, from a contact's properties as HubSpot returned them. */
+export function dialCheckFrom(
+  properties: Readonly<Record<string, string | null>>,
+  dncProperty: string,
+  consentProperty: string,
+): StoredDialCheck {
+  return {
+    dncProperty,
+    consentProperty,
+    dnc: properties[dncProperty] ?? null,
+    consent: properties[consentProperty] ?? null,
+  };
+}
+
+/** Keeps checks read from HubSpot at `readAt` on their campaign contacts (batched or single). */
+export async function storeDialChecks(
+  pool: EngineDeps['pool'],
+  portalId: string,
+  checks: readonly { campaignContactId: string; check: StoredDialCheck }[],
+  readAt: number,
+): Promise<void> {
+  await pool.query(STORE_DIAL_CHECKS, [
+    portalId,
+    checks.map((c) => c.campaignContactId),
+    checks.map((c) => JSON.stringify(c.check)),
+    new Date(readAt),
+  ]);
 }
 
 /**
@@ -38,7 +59,7 @@ export async function crmDialProperties(
   deps: EngineDeps,
   subject: DialCheckSubject,
   now: number,
-): Promise<CrmDialProperties | null> {
+): Promise<StoredDialCheck | null> {
   const stored = subject.crm_check;
   const maxAge = deps.settings.dialCheckMaxAgeMs;
   if (
@@ -49,27 +70,22 @@ export async function crmDialProperties(
     stored.dncProperty === subject.dnc_property &&
     stored.consentProperty === subject.consent_property
   ) {
-    return { dnc: stored.dnc, consent: stored.consent, source: 'prefetched' };
+    return stored;
   }
   const contact = await contactReader(deps).read(Number(subject.portal_id), subject.contact_id, [
     subject.dnc_property,
     subject.consent_property,
   ]);
   if (!contact) return null;
-  const check: StoredDialCheck = {
-    dncProperty: subject.dnc_property,
-    consentProperty: subject.consent_property,
-    dnc: contact[subject.dnc_property] ?? null,
-    consent: contact[subject.consent_property] ?? null,
-  };
+  const check = dialCheckFrom(contact, subject.dnc_property, subject.consent_property);
   // Kept like a batched read, so a redial of this contact soon after (a retry, a callback) needs no request.
-  await deps.pool.query(STORE_DIAL_CHECKS, [
+  await storeDialChecks(
+    deps.pool,
     subject.portal_id,
-    [subject.campaign_contact_id],
-    [JSON.stringify(check)],
-    new Date(now),
-  ]);
-  return { dnc: check.dnc, consent: check.consent, source: 'live' };
+    [{ campaignContactId: subject.campaign_contact_id, check }],
+    now,
+  );
+  return check;
 }
 
 // One batching reader per HubSpot client set, so concurrent placements of one engine share their batches.

@@ -1,5 +1,5 @@
 import type { EngineDeps } from '../engine-deps.js';
-import type { StoredDialCheck } from './crm-dial-check.js';
+import { dialCheckFrom, storeDialChecks } from './crm-dial-check.js';
 import * as q from './dial-check-queries.js';
 
 /** HubSpot's batch read limit, and how far down each campaign's due list the pre-dial reads reach. */
@@ -78,22 +78,18 @@ async function readAndStore(
       );
     const byContact = new Map(result.contacts.map((c) => [c.id, c.properties]));
     // A contact HubSpot did not return gets no stored check: its dial reads it again and sees it gone.
-    const found = contacts.filter((c) => byContact.has(c.contact_id));
-    const checks = found.map((c): StoredDialCheck => {
-      const properties = byContact.get(c.contact_id) ?? {};
-      return {
-        dncProperty,
-        consentProperty,
-        dnc: properties[dncProperty] ?? null,
-        consent: properties[consentProperty] ?? null,
-      };
+    const found = contacts.flatMap((c) => {
+      const properties = byContact.get(c.contact_id);
+      return properties
+        ? [
+            {
+              campaignContactId: c.campaign_contact_id,
+              check: dialCheckFrom(properties, dncProperty, consentProperty),
+            },
+          ]
+        : [];
     });
-    await deps.pool.query(q.STORE_DIAL_CHECKS, [
-      campaign.portal_id,
-      found.map((c) => c.campaign_contact_id),
-      checks.map((c) => JSON.stringify(c)),
-      new Date(sentAt),
-    ]);
+    await storeDialChecks(deps.pool, campaign.portal_id, found, sentAt);
     return found.length;
   } catch (error) {
     deps.logger.warn(

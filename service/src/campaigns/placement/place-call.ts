@@ -137,7 +137,7 @@ async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refus
   }
   // The CRM is the source of truth for do-not-call and consent: read them close to the dial (a batched read
   // younger than the configured max age, else now), not only at import. Fail closed.
-  let crm: Awaited<ReturnType<typeof crmDialProperties>>;
+  let crm: StoredDialCheck | null;
   try {
     crm = await crmDialProperties(deps, a, now);
   } catch (error) {

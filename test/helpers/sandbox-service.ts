@@ -1,0 +1,34 @@
+import { type Config, loadConfig } from '../../service/src/config/config.js';
+import type { RunningService } from '../../service/src/runtime.js';
+import type { TestDatabase } from './database.js';
+
+/** A sandbox service's config on a test database: any free port, a short shutdown; `env` adds or overrides. */
+export function sandboxTestConfig(db: TestDatabase, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    SANDBOX: 'true',
+    SHUTDOWN_TIMEOUT_SECONDS: '2',
+    ...env,
+  });
+}
+
+/**
+ * The first `n` contact ids of the demo portal's 100,000-contact list, paged through the service's own HubSpot
+ * client, so a test's campaign dials real records of the fake (dial-time checks, timeline associations).
+ */
+export async function demoListContactIds(service: RunningService, n: number): Promise<string[]> {
+  const sandbox = service.integrations.sandbox;
+  if (!sandbox) throw new Error('demoListContactIds needs a sandbox service');
+  const hubspot = service.integrations.hubspot.forPortal(sandbox.demoPortal.portalId);
+  const big = sandbox.demoPortal.lists.find((l) => l.size === 100_000);
+  if (!big) throw new Error('the demo portal has no 100,000-contact list');
+  const ids: string[] = [];
+  for (let after: string | undefined; ids.length < n; ) {
+    const page = await hubspot.getListMembershipsPage(big.listId, after, 250);
+    ids.push(...page.recordIds);
+    after = page.after ?? undefined;
+    if (!after) break;
+  }
+  return ids.slice(0, n);
+}
