@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { type Request, Router } from 'express';
 import type { Clock } from '../clock.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
-import type { EventWriter, IncomingEvent } from './event-writer.js';
+import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
 
 /** Bodies up to this size are kept and parsed; beyond it only a post_call_audio is expected, hashed and dropped. */
 const MAX_KEPT_BYTES = 2 * 1024 * 1024;
@@ -77,10 +76,6 @@ async function readBody(
   return { kept: Buffer.concat(chunks), head, oversized: size > MAX_KEPT_BYTES };
 }
 
-function dedupeKey(type: string, conversationId: string | null, body: Buffer | string): string {
-  return `${type}:${conversationId ?? createHash('sha256').update(body).digest('hex')}`;
-}
-
 function parseEvent(body: Buffer): IncomingEvent | null {
   let json: unknown;
   try {
@@ -98,7 +93,7 @@ function parseEvent(body: Buffer): IncomingEvent | null {
   return {
     eventType: envelope.type,
     conversationId,
-    dedupeKey: dedupeKey(envelope.type, conversationId, body),
+    dedupeKey: eventDedupeKey(envelope.type, conversationId, body),
     eventTimestamp: ts,
     source: 'webhook',
     // Recordings are not stored: keep the envelope, drop the audio.
@@ -116,7 +111,7 @@ function oversizedEvent(head: string): IncomingEvent | null {
   return {
     eventType: type,
     conversationId,
-    dedupeKey: dedupeKey(type, conversationId, head),
+    dedupeKey: eventDedupeKey(type, conversationId, head),
     eventTimestamp: null,
     source: 'webhook',
     payload: null,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { bossDb } from '../campaigns/engine-deps.js';
 import { type Pool, withTransaction } from '../db/pool.js';
@@ -15,6 +16,14 @@ export interface IncomingEvent {
 }
 
 export type WriteResult = 'stored' | 'duplicate';
+
+/**
+ * An event's natural key: its type and conversation, so a replayed webhook and the twin reconciliation stores for a
+ * lost one are the same event; an event without a conversation id is keyed on its bytes.
+ */
+export function eventDedupeKey(type: string, conversationId: string | null, body: Buffer | string): string {
+  return `${type}:${conversationId ?? createHash('sha256').update(body).digest('hex')}`;
+}
 
 export interface EventWriter {
   /** Resolves once the event and its processing job are committed (or the event was already there). */

@@ -15,7 +15,8 @@ export class AttemptNotYetKnownError extends Error {
 
 export type ProcessResult = 'recorded' | 'already_recorded' | 'not_ours' | 'ignored' | 'already_processed';
 
-const LOAD_EVENT = `SELECT id, event_type, conversation_id, payload, processed_at FROM webhook_events WHERE id = $1`;
+const LOAD_EVENT = `
+  SELECT id, event_type, conversation_id, payload, processed_at, received_at FROM webhook_events WHERE id = $1`;
 const MARK_PROCESSED = `
   UPDATE webhook_events SET processed_at = $2, process_error = $3, portal_id = coalesce($4, portal_id),
          attempt_id = coalesce($5, attempt_id)
@@ -49,6 +50,7 @@ export async function processWebhookEvent(
       conversation_id: string | null;
       payload: unknown;
       processed_at: Date | null;
+      received_at: Date;
     }>(LOAD_EVENT, [eventId])
   ).rows[0];
   if (!event || event.processed_at) return 'already_processed';
@@ -81,7 +83,7 @@ export async function processWebhookEvent(
     )
   ).rows[0];
   if (!attempt) {
-    const waited = Date.now() - (await receivedAt(deps, eventId));
+    const waited = Date.now() - event.received_at.getTime();
     if (waited < MATCH_PATIENCE_MS) throw new AttemptNotYetKnownError(conversationId);
     await done('no matching attempt: not a call we placed');
     return 'not_ours';
@@ -124,12 +126,4 @@ export async function processWebhookEvent(
     'call outcome recorded',
   );
   return 'recorded';
-}
-
-async function receivedAt(deps: EngineDeps, eventId: number): Promise<number> {
-  const { rows } = await deps.pool.query<{ received_at: Date }>(
-    'SELECT received_at FROM webhook_events WHERE id = $1',
-    [eventId],
-  );
-  return rows[0]?.received_at.getTime() ?? Date.now();
 }

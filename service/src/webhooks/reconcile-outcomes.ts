@@ -1,13 +1,21 @@
 import type { EngineDeps } from '../campaigns/engine-deps.js';
 import { bossDb } from '../campaigns/engine-deps.js';
 import { withTransaction } from '../db/pool.js';
-import type { EventWriter } from './event-writer.js';
+import { type EventWriter, eventDedupeKey } from './event-writer.js';
 import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
 
 /** Stored events whose processing job was lost are sent again after this long. */
 const UNPROCESSED_EVENT_AGE_MS = 5 * 60_000;
 /** At most this many quiet calls are looked up per run (one GET each); the next run takes the rest. */
 const MAX_LOOKUPS = 500;
+
+const UNPROCESSED_EVENTS = `
+  SELECT id FROM webhook_events WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1)
+   ORDER BY id LIMIT 1000`;
+const QUIET_PLACED_CALLS = `
+  SELECT id::text, conversation_id FROM call_attempts
+   WHERE status = 'placed' AND conversation_id IS NOT NULL AND placed_at < $1
+   ORDER BY placed_at LIMIT $2`;
 
 export interface ReconcileResult {
   readonly looked: number;
@@ -30,11 +38,7 @@ export async function reconcileOutcomes(
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const requeued = await withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM webhook_events WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1)
-        ORDER BY id LIMIT 1000`,
-      [UNPROCESSED_EVENT_AGE_MS / 1000],
-    );
+    const { rows } = await tx.query<{ id: string }>(UNPROCESSED_EVENTS, [UNPROCESSED_EVENT_AGE_MS / 1000]);
     if (rows.length) {
       await deps.boss.insert(
         WEBHOOK_PROCESS_QUEUE.name,
@@ -45,12 +49,10 @@ export async function reconcileOutcomes(
     return rows.length;
   });
 
-  const quiet = await deps.pool.query<{ id: string; conversation_id: string }>(
-    `SELECT id::text, conversation_id FROM call_attempts
-      WHERE status = 'placed' AND conversation_id IS NOT NULL AND placed_at < $1
-      ORDER BY placed_at LIMIT $2`,
-    [new Date(now - options.quietForMs), MAX_LOOKUPS],
-  );
+  const quiet = await deps.pool.query<{ id: string; conversation_id: string }>(QUIET_PLACED_CALLS, [
+    new Date(now - options.quietForMs),
+    MAX_LOOKUPS,
+  ]);
   let recovered = 0;
   let stillRunning = 0;
   let missing = 0;
@@ -67,7 +69,7 @@ export async function reconcileOutcomes(
     const stored = await writer.write({
       eventType: 'post_call_transcription',
       conversationId: conversation.conversation_id,
-      dedupeKey: `post_call_transcription:${conversation.conversation_id}`,
+      dedupeKey: eventDedupeKey('post_call_transcription', conversation.conversation_id, ''),
       eventTimestamp: new Date(now),
       source: 'reconciliation',
       payload: JSON.stringify({
