@@ -9,9 +9,11 @@ import { createTestDatabase, silentLogger, type TestDatabase } from '../../../te
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { shiftedClock } from '../../src/clock.js';
+import { signElevenLabsPayload } from '../../src/elevenlabs/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 import { reconcileOutcomes } from '../../src/webhooks/index.js';
 
+const SECRET = 'whsec_reconcile_test';
 let db: TestDatabase;
 let service: RunningService;
 let campaign: string;
@@ -20,7 +22,7 @@ let seq = 0;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: sandboxTestConfig(db),
+    config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: SECRET }),
     logger: silentLogger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     sandboxTimeScale: 0.005,
@@ -94,6 +96,41 @@ describe('outcome reconciliation', () => {
       attemptId,
     ]);
     expect(events.rows).toEqual([{ source: 'reconciliation' }]);
+  });
+
+  it('answers the lost webhook, arriving after reconciliation recovered its call, as a duplicate that changes nothing', async () => {
+    const sandbox = service.integrations.sandbox!;
+    sandbox.elevenlabs.setFaults({ dropWebhook: { next: 1 } });
+    const { attemptId, conversationId } = await placedCall();
+    await sandbox.elevenlabs.settleAll();
+    expect((await reconcileOutcomes(service.engine, service.writer, { quietForMs: 30_000 })).recovered).toBe(
+      1,
+    );
+    await waitUntil(async () => (await status(attemptId))?.status === 'ended', {
+      what: 'the recovered outcome',
+    });
+
+    const t = Math.floor(service.engine.clock.now() / 1000);
+    const body = JSON.stringify({
+      type: 'post_call_transcription',
+      event_timestamp: t,
+      data: { conversation_id: conversationId, agent_id: 'late', status: 'done' },
+    });
+    const late = await fetch(`${service.url}/webhooks/elevenlabs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'ElevenLabs-Signature': signElevenLabsPayload(body, SECRET, t),
+      },
+      body,
+    });
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ received: true, duplicate: true });
+    const events = await db.pool.query(`SELECT source FROM webhook_events WHERE conversation_id = $1`, [
+      conversationId,
+    ]);
+    expect(events.rows).toEqual([{ source: 'reconciliation' }]);
+    expect((await status(attemptId))?.outcome).toBe('declined');
   });
 
   it('leaves calls that are still running alone', async () => {
