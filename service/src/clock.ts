@@ -12,8 +12,19 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Real time moved by a fixed offset: "now" is the chosen instant plus however long has passed since. */
-export function shiftedClock(startAtMs: number): Clock {
-  const offset = startAtMs - Date.now();
-  return { now: () => Date.now() + offset, sleep: systemClock.sleep };
+export interface ShiftedClock extends Clock {
+  /** Moves "now" forward (tests: a grace period passes without waiting for it). */
+  advance(ms: number): void;
+}
+
+/** Real time moved by an offset: "now" is the chosen instant plus however long has passed since. */
+export function shiftedClock(startAtMs: number): ShiftedClock {
+  let offset = startAtMs - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    sleep: systemClock.sleep,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }

@@ -46,11 +46,11 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
-    // Hard stop a little after the graceful budget, whatever is still hanging.
+    // Hard stop a little after the graceful budget (jobs drain, then HTTP closes), whatever is still hanging.
     setTimeout(() => {
       logger.error('shutdown took too long: exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs + 1_500).unref();
+    }, config.shutdownTimeoutMs + 4_000).unref();
     service
       .stop()
       .then(() => process.exit(0))

@@ -5,11 +5,12 @@ import type { Dispatcher } from './campaigns/dispatch/dispatcher.js';
 import { engineWorkers, startEngineLoops } from './campaigns/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './campaigns/engine-deps.js';
 import type { PlacementHooks } from './campaigns/placement/place-call.js';
+import { sendOverdueCallChecks } from './campaigns/placement/sweep-stuck-attempts.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
-import { createPool, databaseAnswers, type Pool } from './db/pool.js';
+import { createPool, databaseAnswers, type Pool, withTransaction } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
 import { createIntegrations, type Integrations } from './integrations.js';
 import { registerWorkers, startBoss } from './jobs/boss.js';
@@ -60,7 +61,8 @@ export interface StartOptions {
 
 /**
  * Brings the service up in dependency order: database (embedded when DATABASE_URL is unset), migrations,
- * pg-boss and its queues, workers, then HTTP. stop() tears down in reverse, so nothing runs on a closed pool.
+ * pg-boss and its queues, workers, then HTTP. stop() tears down in reverse, so nothing runs on a closed pool,
+ * except that the dispatcher and the workers stop before HTTP does (see the end of the start-up).
  */
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { config, logger } = options;
@@ -108,12 +110,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
       supervise: runsWorkers,
       enableSpies: options.enableSpies ?? false,
     });
-    let bossRunning = true;
-    cleanups.push(async () => {
-      bossRunning = false;
-      // Graceful: running handlers get the shutdown budget, then are aborted and retried by another process.
-      await boss.stop({ graceful: true, close: true, timeout: config.shutdownTimeoutMs });
-    });
+    // Closed last of the job machinery: webhooks still arriving while workers drain enqueue through it.
+    cleanups.push(() => boss.stop({ graceful: false, close: true }));
+    let workersRunning = true;
     const engine: EngineDeps = {
       pool,
       boss,
@@ -121,7 +120,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
       hubspot: integrations.hubspot,
       logger,
       clock: options.clock ?? systemClock,
-      settings: { ...DEFAULT_ENGINE_SETTINGS, ...config.engine, ...options.engineSettings },
+      settings: {
+        ...DEFAULT_ENGINE_SETTINGS,
+        ...config.engine,
+        // The fake ElevenLabs plays calls faster than real time: look at its calls on its clock.
+        ...(integrations.sandbox ? { providerTimeScale: integrations.sandbox.elevenlabs.timeScale } : {}),
+        ...options.engineSettings,
+      },
     };
     let dispatcher: Dispatcher | null = null;
     const writer = createEventWriter(pool, boss, logger);
@@ -133,13 +138,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
         options.workers ?? [
           ...engineWorkers(engine, options.placementHooks),
           ...writebackWorkers(engine),
-          ...webhookWorkers(outcomeDeps, writer, { quietForMs: engine.settings.outcomeReconcileAfterMs }),
+          ...webhookWorkers(outcomeDeps, writer),
         ],
       );
+      // Calls that should have ended while no worker ran (a restart) are looked up now, not at the next sweep.
+      const overdue = await withTransaction(pool, (tx) =>
+        sendOverdueCallChecks(engine, tx, engine.clock.now()),
+      );
+      if (overdue > 0)
+        logger.info({ calls: overdue }, 'looking up calls that ended while the service was down');
       if (options.startDispatcher !== false) {
         const loop = startEngineLoops(engine);
         dispatcher = loop;
-        cleanups.push(() => loop.stop());
+        cleanups.push(() => loop.stop()); // if start-up fails from here on; stopping twice is harmless
       }
     }
 
@@ -149,7 +160,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         logger,
         readiness: [
           { name: 'database', check: () => databaseAnswers(pool) },
-          { name: 'jobs', check: async () => bossRunning },
+          { name: 'jobs', check: async () => workersRunning },
         ],
         routers: [
           elevenLabsWebhookRoutes({
@@ -160,11 +171,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
           ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
         ],
       });
-      const server = await listen(app, config.port);
-      cleanups.push(() => closeServer(server, config.shutdownTimeoutMs));
+      const server = await listen(app, config.port, config.host);
+      cleanups.push(() => closeServer(server, HTTP_CLOSE_BUDGET_MS));
       const port = (server.address() as AddressInfo).port;
       url = `http://localhost:${port}`;
     }
+    // Shutdown runs these first, in this order: no new dials, then running jobs drain (the shutdown budget), and
+    // only then does HTTP stop accepting: webhooks for calls still going on are stored until the very end.
+    cleanups.push(async () => {
+      workersRunning = false;
+      await boss.stop({ graceful: true, close: false, timeout: config.shutdownTimeoutMs });
+    });
+    const loop = dispatcher;
+    if (loop) cleanups.push(() => loop.stop());
     // The fake ElevenLabs learns where to post webhooks once we know our own URL.
     integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
 
@@ -175,11 +194,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
   }
 }
 
-function listen(app: RequestListener, port: number): Promise<Server> {
+/** In-flight requests get this long to finish once HTTP stops accepting (jobs have drained by then). */
+const HTTP_CLOSE_BUDGET_MS = 2_000;
+
+function listen(app: RequestListener, port: number, host: string | undefined): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
     const server = createServer(app);
     server.once('error', reject);
-    server.listen(port, () => resolve(server));
+    if (host === undefined) server.listen(port, () => resolve(server));
+    else server.listen(port, host, () => resolve(server));
   });
 }
 

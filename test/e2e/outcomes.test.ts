@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
-import { reconcileOutcomes } from '../../service/src/webhooks/index.js';
 import {
   insertCampaign,
   insertContacts,
@@ -23,7 +22,7 @@ beforeAll(async () => {
     config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e' }),
     logger: silentLogger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
-    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500, outcomeReconcileAfterMs: 5_000 },
+    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500 },
     sandboxOptions: { concurrencyLimit: 20 },
     sandboxTimeScale: 0.01,
   });
@@ -63,22 +62,16 @@ describe('outcomes end to end on the sandbox', () => {
     const requestsBefore = sandbox.hubspot.record.requests.length;
     service.dispatcher?.nudge();
 
-    // The ten-minute reconciliation, run every two seconds here: it is what recovers the dropped webhooks.
-    const reconciling = setInterval(() => {
-      void reconcileOutcomes(service.engine, service.writer, { quietForMs: 5_000 }).catch(() => {});
-    }, 2_000);
-    try {
-      await waitUntil(
-        async () =>
-          (await count(
-            `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND state IN ('queued', 'dialing')`,
-            [campaign],
-          )) === 0 && (await count(`SELECT count(*)::int AS n FROM crm_writes WHERE status <> 'done'`)) === 0,
-        { timeoutMs: 240_000, intervalMs: 500, what: 'every contact finished and written back' },
-      );
-    } finally {
-      clearInterval(reconciling);
-    }
+    // Nothing is driven by hand: each placed call's own look at the fake (when it should have ended) is what
+    // recovers the dropped webhooks.
+    await waitUntil(
+      async () =>
+        (await count(
+          `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND state IN ('queued', 'dialing')`,
+          [campaign],
+        )) === 0 && (await count(`SELECT count(*)::int AS n FROM crm_writes WHERE status <> 'done'`)) === 0,
+      { timeoutMs: 240_000, intervalMs: 500, what: 'every contact finished and written back' },
+    );
 
     const dropped = sandbox.elevenlabs.record.webhooks.filter((w) => w.dropped).length;
     expect(dropped).toBeGreaterThan(0);

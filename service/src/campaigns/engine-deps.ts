@@ -15,8 +15,15 @@ export interface EngineSettings {
   readonly ringingTimeoutSecs: number;
   /** An attempt whose dial result is unknown is declared never placed only after this long without a trace. */
   readonly unknownDialGraceMs: number;
-  /** A placed call with no outcome after this long is looked up in ElevenLabs (its webhook may be lost). */
-  readonly outcomeReconcileAfterMs: number;
+  /**
+   * The longest a call may last (the agent's maximum conversation duration): a placed call with no outcome is
+   * looked up at ElevenLabs once ring timeout + this + a margin have passed (its webhook may be lost).
+   */
+  readonly maxCallDurationSecs: number;
+  /** Real seconds per provider second when timing looks at calls: 1, except against the sandbox's fast calls. */
+  readonly providerTimeScale: number;
+  /** A placed call ElevenLabs has no trace of is ended as failed after looks spread over this long. */
+  readonly noTraceGraceMs: number;
   /**
    * A dial may rely on a batched HubSpot do-not-call/consent read this old; 0 reads every contact at the moment
    * of its dial (one HubSpot request per dial, coalesced only across simultaneous dials).
@@ -30,7 +37,9 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   dispatchIntervalMs: 1000,
   ringingTimeoutSecs: 30,
   unknownDialGraceMs: 120_000,
-  outcomeReconcileAfterMs: 15 * 60_000,
+  maxCallDurationSecs: 600,
+  providerTimeScale: 1,
+  noTraceGraceMs: 120_000,
   dialCheckMaxAgeMs: 60_000,
 };
 

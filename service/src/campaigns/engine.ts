@@ -9,7 +9,7 @@ import type { EngineDeps } from './engine-deps.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
 import { startDialCheckPrefetcher } from './placement/dial-check-prefetch.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
-import { PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
+import { CALL_CHECK_QUEUE, PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
 import { reconcileDial } from './placement/reconcile-dial.js';
 import { SWEEP_QUEUE, sweepStuckAttempts } from './placement/sweep-stuck-attempts.js';
 
@@ -18,6 +18,8 @@ export const ENGINE_QUEUES: readonly QueueDefinition<unknown>[] = [
   IMPORT_QUEUE,
   PLACE_CALL_QUEUE,
   RECONCILE_DIAL_QUEUE,
+  // Sent when a call is placed; worked by the webhooks module, which turns a finished call into its outcome.
+  CALL_CHECK_QUEUE,
   SWEEP_QUEUE,
 ];
 

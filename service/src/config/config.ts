@@ -6,6 +6,8 @@ export type ServiceRole = 'all' | 'web' | 'worker';
 
 export interface Config {
   readonly port: number;
+  /** Where HTTP listens: HOST, else loopback in sandbox mode, else every interface (undefined). */
+  readonly host: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -31,6 +33,7 @@ export interface Config {
     readonly frequencyCapPer24h: number;
     readonly dispatchIntervalMs: number;
     readonly dialCheckMaxAgeMs: number;
+    readonly maxCallDurationSecs: number;
   };
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
 }
@@ -103,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const config: Config = {
     port: v.PORT,
+    // The sandbox's pages steer its fakes (faults, settle): never reachable from another machine by default.
+    host: v.HOST ?? (sandbox ? '127.0.0.1' : undefined),
     databaseUrl: v.DATABASE_URL,
     dataDir: path.resolve(v.DATA_DIR),
     logLevel: v.LOG_LEVEL,
@@ -127,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       frequencyCapPer24h: v.FREQUENCY_CAP_PER_24H,
       dispatchIntervalMs: v.DISPATCH_INTERVAL_MS,
       dialCheckMaxAgeMs: v.DIAL_CHECK_MAX_AGE_SECONDS * 1000,
+      maxCallDurationSecs: v.CALL_MAX_DURATION_SECONDS,
     },
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
   };

@@ -43,6 +43,14 @@ export const variables = {
     default: '3000',
     doc: 'HTTP port of the API, webhooks and probes. 0 picks a free port.',
   },
+  HOST: {
+    schema: z
+      .string()
+      .regex(/^[0-9A-Za-z.:-]+$/, { error: 'expected an IP address or host name' })
+      .optional(),
+    default: 'all interfaces; `127.0.0.1` in sandbox mode',
+    doc: 'Address the HTTP server binds to. Sandbox mode binds to loopback unless this says otherwise: its `/__sandbox` pages steer the fakes.',
+  },
   DATABASE_URL: {
     schema: postgresUrl.optional(),
     default: 'unset: embedded Postgres in `.data/postgres`',
@@ -95,6 +103,14 @@ export const variables = {
     schema: z.coerce.number().int().min(1).max(1000).default(10),
     default: '10',
     doc: "Calls in flight at once across every campaign sharing the ElevenLabs account: your plan's limit minus what you keep for inbound calls.",
+  },
+  CALL_MAX_DURATION_SECONDS: {
+    schema: z.coerce.number().int().min(30).max(7200).default(600),
+    default: '600',
+    doc:
+      "Your agents' maximum conversation duration (ElevenLabs' default is 600). A placed call with no outcome is " +
+      'looked up at ElevenLabs once its ring timeout, this and a 30 s margin have passed, so a lost webhook frees ' +
+      'its call slot within minutes.',
   },
   FREQUENCY_CAP_PER_24H: {
     schema: z.coerce.number().int().min(1).max(20).default(3),

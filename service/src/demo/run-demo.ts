@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     clock,
     sandboxTimeScale: 0.01,
     sandboxOptions: { concurrencyLimit: 20 },
-    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500, outcomeReconcileAfterMs: 20_000 },
+    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500 },
   });
   const sandbox = service.integrations.sandbox!;
   const { portalId, agentId, phoneNumberId, lists } = sandbox.demoPortal;

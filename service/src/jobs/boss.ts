@@ -63,10 +63,23 @@ async function ensureQueue(boss: PgBoss, queue: QueueDefinition<unknown>): Promi
   await boss.updateQueue(queue.name, updatable);
 }
 
-/** The one place workers are registered. One job per fetch: our handlers dial phones and call APIs. */
+/**
+ * The one place workers are registered. One job per fetch: our handlers dial phones and call APIs.
+ *
+ * On a queue with LISTEN/NOTIFY, pg-boss relaxes polling to `notifyPollingIntervalSeconds` (30 s by default) and
+ * counts on a NOTIFY per insert. But one NOTIFY wakes each worker for one fetch, however many jobs the insert
+ * held (a group commit of webhooks, a dispatch tick's claims), and a retried job (its worker killed, its handler
+ * failed) becomes due with no NOTIFY at all: with the default, such jobs waited up to 30 s. Here NOTIFY only
+ * makes pickup faster; polling keeps its own interval.
+ */
 export async function registerWorkers(boss: PgBoss, workers: readonly Worker[]): Promise<void> {
   for (const worker of workers) {
-    await boss.work(worker.queueName, { ...worker.options, batchSize: 1 }, async (jobs) => {
+    const options = {
+      notifyPollingIntervalSeconds: worker.options.pollingIntervalSeconds,
+      ...worker.options,
+      batchSize: 1,
+    };
+    await boss.work(worker.queueName, options, async (jobs) => {
       for (const job of jobs) await worker.run(job);
     });
   }

@@ -62,6 +62,8 @@ export interface FakeElevenLabs {
   /** The most calls ever in flight at once. */
   readonly maxConcurrent: number;
   readonly concurrencyLimit: number;
+  /** Real seconds per simulated call second. */
+  readonly timeScale: number;
   setWebhookUrl(url: string): void;
   setFaults(settings: FaultSettings): void;
   resetFaults(): void;
@@ -145,6 +147,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? 1;
   const concurrencyLimit = options.concurrencyLimit ?? 20;
+  const timeScale = options.timeScale ?? 0.01;
   const logger = options.logger.child({ component: 'sandbox-elevenlabs' });
   const record: FakeElevenLabsRecord = { dials: [], rejectedDials: [], webhooks: [] };
   const faults = noFaults();
@@ -154,7 +157,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
   );
   const simulator = new CallSimulator({
     seed,
-    timeScale: options.timeScale ?? 0.01,
+    timeScale,
     clock,
     logger,
     sender,
@@ -204,6 +207,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
       return simulator.maxInFlight;
     },
     concurrencyLimit,
+    timeScale,
     setWebhookUrl: (url) => {
       sender.url = url;
     },

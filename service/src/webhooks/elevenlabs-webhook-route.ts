@@ -2,6 +2,7 @@ import { type Request, Router } from 'express';
 import type { Clock } from '../clock.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
+import { parseJsonText } from './json-text.js';
 
 /** Bodies up to this size are kept and parsed; beyond it only a post_call_audio is expected, hashed and dropped. */
 const MAX_KEPT_BYTES = 2 * 1024 * 1024;
@@ -43,14 +44,25 @@ export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
           .json({ error: { code: 'invalid_signature', message: `signature ${verdict.reason}` } });
         return;
       }
-      const event = oversized ? oversizedEvent(head) : parseEvent(kept);
-      if (event === null) {
+      const parsed = oversized ? oversizedEvent(head) : parseEvent(kept);
+      if (!parsed.ok) {
         res.status(400).json({
-          error: { code: 'invalid_request', field: 'body', message: 'body: not a webhook envelope' },
+          error: {
+            code: 'invalid_request',
+            field: parsed.field,
+            message: `${parsed.field}: ${parsed.message}`,
+          },
         });
         return;
       }
-      const result = await options.writer.write(event);
+      const result = await options.writer.write(parsed.event);
+      if (result === 'unstorable') {
+        // Postgres refused this event's content (it is not a passing fault): say so; a retry would fail too.
+        res.status(422).json({
+          error: { code: 'unstorable_event', field: 'body', message: 'body: the event could not be stored' },
+        });
+        return;
+      }
       res.status(200).json({ received: true, duplicate: result === 'duplicate' });
     } catch (error) {
       next(error);
@@ -76,44 +88,85 @@ async function readBody(
   return { kept: Buffer.concat(chunks), head, oversized: size > MAX_KEPT_BYTES };
 }
 
-function parseEvent(body: Buffer): IncomingEvent | null {
+/** Longer identifiers cannot be ours and would not fit the natural-key index. */
+const MAX_TYPE_LENGTH = 100;
+const MAX_CONVERSATION_ID_LENGTH = 256;
+
+type ParsedBody = { ok: true; event: IncomingEvent } | { ok: false; field: string; message: string };
+
+function parseEvent(body: Buffer): ParsedBody {
+  const notEnvelope = { ok: false, field: 'body', message: 'not a webhook envelope' } as const;
+  const text = body.toString('utf8');
+  // JSON is UTF-8 (RFC 8259); a body that is not would not be kept verbatim.
+  if (!Buffer.from(text, 'utf8').equals(body))
+    return { ok: false, field: 'body', message: 'not valid UTF-8' };
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = parseJsonText(text);
   } catch {
-    return null;
+    return notEnvelope;
   }
   if (typeof json !== 'object' || json === null || typeof (json as { type?: unknown }).type !== 'string')
-    return null;
-  const envelope = json as { type: string; event_timestamp?: unknown; data?: { conversation_id?: unknown } };
+    return notEnvelope;
+  const envelope = json as { type: string; event_timestamp?: unknown; data?: Record<string, unknown> };
+  if (envelope.type.length > MAX_TYPE_LENGTH)
+    return { ok: false, field: 'type', message: `longer than ${MAX_TYPE_LENGTH} characters` };
   const conversationId =
     typeof envelope.data?.conversation_id === 'string' ? envelope.data.conversation_id : null;
-  const ts = typeof envelope.event_timestamp === 'number' ? new Date(envelope.event_timestamp * 1000) : null;
+  if (conversationId !== null && conversationId.length > MAX_CONVERSATION_ID_LENGTH) {
+    return {
+      ok: false,
+      field: 'data.conversation_id',
+      message: `longer than ${MAX_CONVERSATION_ID_LENGTH} characters`,
+    };
+  }
+  const seconds = envelope.event_timestamp;
+  const ts =
+    typeof seconds === 'number' && Number.isFinite(seconds) && Math.abs(seconds) < 1e11
+      ? new Date(seconds * 1000)
+      : null;
   const isAudio = envelope.type === 'post_call_audio';
   return {
-    eventType: envelope.type,
-    conversationId,
-    dedupeKey: eventDedupeKey(envelope.type, conversationId, body),
-    eventTimestamp: ts,
-    source: 'webhook',
-    // Recordings are not stored: keep the envelope, drop the audio.
-    payload: isAudio
-      ? JSON.stringify({ ...envelope, data: { ...envelope.data, full_audio: undefined } })
-      : body.toString('utf8'),
+    ok: true,
+    event: {
+      eventType: envelope.type,
+      conversationId,
+      dedupeKey: eventDedupeKey(envelope.type, conversationId, body),
+      eventTimestamp: ts,
+      source: 'webhook',
+      // Kept verbatim; recordings are not stored (keep the envelope, drop the audio).
+      body: isAudio ? audioEnvelope(envelope.type, seconds, envelope.data) : text,
+    },
   };
 }
 
+/** What is kept of a post_call_audio: its identifiers, without the audio (and without anything else). */
+function audioEnvelope(
+  type: string,
+  eventTimestamp: unknown,
+  data: Record<string, unknown> | undefined,
+): string {
+  const id = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return JSON.stringify({
+    type,
+    event_timestamp: typeof eventTimestamp === 'number' ? eventTimestamp : undefined,
+    data: { agent_id: id(data?.agent_id), conversation_id: id(data?.conversation_id) },
+  });
+}
+
 /** A body too large to keep: a post_call_audio, recognised from its first bytes. */
-function oversizedEvent(head: string): IncomingEvent | null {
+function oversizedEvent(head: string): ParsedBody {
   const type = /"type"\s*:\s*"([^"]+)"/.exec(head)?.[1];
-  if (type !== 'post_call_audio') return null;
-  const conversationId = /"conversation_id"\s*:\s*"([^"]+)"/.exec(head)?.[1] ?? null;
-  return {
+  if (type !== 'post_call_audio')
+    return { ok: false, field: 'body', message: 'too large for anything but a post_call_audio' };
+  const conversationId = /"conversation_id"\s*:\s*"([^"\\]{1,256})"/.exec(head)?.[1] ?? null;
+  const event: IncomingEvent = {
     eventType: type,
     conversationId,
     dedupeKey: eventDedupeKey(type, conversationId, head),
     eventTimestamp: null,
     source: 'webhook',
-    payload: null,
+    body: null,
   };
+  return { ok: true, event };
 }

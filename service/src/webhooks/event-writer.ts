@@ -11,11 +11,12 @@ export interface IncomingEvent {
   readonly dedupeKey: string;
   readonly eventTimestamp: Date | null;
   readonly source: 'webhook' | 'reconciliation';
-  /** The JSON body as received (null when not kept, e.g. audio). */
-  readonly payload: string | null;
+  /** The JSON body, verbatim as received (null when not kept, e.g. audio). */
+  readonly body: string | null;
 }
 
-export type WriteResult = 'stored' | 'duplicate';
+/** `unstorable`: Postgres refused the event's content itself (not a passing fault); retrying cannot help. */
+export type WriteResult = 'stored' | 'duplicate' | 'unstorable';
 
 /**
  * An event's natural key: its type and conversation, so a replayed webhook and the twin reconciliation stores for a
@@ -33,8 +34,8 @@ export interface EventWriter {
 const MAX_BATCH = 500;
 
 const INSERT_EVENTS = `
-  INSERT INTO webhook_events (event_type, conversation_id, dedupe_key, event_timestamp, source, payload)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])
+  INSERT INTO webhook_events (event_type, conversation_id, dedupe_key, event_timestamp, source, body)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id, dedupe_key`;
 
@@ -43,10 +44,57 @@ const INSERT_EVENTS = `
  * next one together (one INSERT for all, one pg-boss insert for their jobs). Alone, an event is written at once;
  * under load, a few hundred share a commit, which is what keeps acknowledgements fast at hundreds per second.
  * A replay hits the natural key and is answered without a second job.
+ *
+ * A group that fails is written again one event per transaction, so each event gets its own answer: one event
+ * Postgres refuses never costs the others their acknowledgement (ElevenLabs does not retry webhooks).
  */
 export function createEventWriter(pool: Pool, boss: PgBoss, logger: Logger): EventWriter {
-  let queue: { event: IncomingEvent; resolve(r: WriteResult): void; reject(e: unknown): void }[] = [];
+  let queue: Pending[] = [];
   let flushing = false;
+
+  /** Commits the events and their jobs; returns the natural keys that were new. */
+  const store = (events: readonly IncomingEvent[]): Promise<Set<string>> =>
+    withTransaction(pool, async (tx) => {
+      const { rows } = await tx.query<{ id: string; dedupe_key: string }>(INSERT_EVENTS, [
+        events.map((x) => x.eventType),
+        events.map((x) => x.conversationId),
+        events.map((x) => x.dedupeKey),
+        events.map((x) => x.eventTimestamp),
+        events.map((x) => x.source),
+        events.map((x) => x.body),
+      ]);
+      if (rows.length > 0) {
+        await boss.insert(
+          WEBHOOK_PROCESS_QUEUE.name,
+          rows.map((r) => ({ data: { eventId: Number(r.id) } })),
+          { db: bossDb(tx) },
+        );
+      }
+      return new Set(rows.map((r) => r.dedupe_key));
+    });
+
+  const settle = (batch: readonly Pending[], stored: Set<string>) => {
+    // Two copies of one event in the same commit: the first is the one stored, the other its duplicate.
+    for (const b of batch) b.resolve(stored.delete(b.event.dedupeKey) ? 'stored' : 'duplicate');
+  };
+
+  const storeEach = async (batch: readonly Pending[]) => {
+    for (const b of batch) {
+      try {
+        settle([b], await store([b.event]));
+      } catch (error) {
+        if (isContentError(error)) {
+          logger.error(
+            { err: error, eventType: b.event.eventType, conversationId: b.event.conversationId },
+            'webhook event refused by Postgres: not stored',
+          );
+          b.resolve('unstorable');
+        } else {
+          b.reject(error);
+        }
+      }
+    }
+  };
 
   const flush = async (): Promise<void> => {
     if (flushing || queue.length === 0) return;
@@ -54,33 +102,10 @@ export function createEventWriter(pool: Pool, boss: PgBoss, logger: Logger): Eve
     const batch = queue.slice(0, MAX_BATCH);
     queue = queue.slice(MAX_BATCH);
     try {
-      const stored = await withTransaction(pool, async (tx) => {
-        const e = batch.map((b) => b.event);
-        const { rows } = await tx.query<{ id: string; dedupe_key: string }>(INSERT_EVENTS, [
-          e.map((x) => x.eventType),
-          e.map((x) => x.conversationId),
-          e.map((x) => x.dedupeKey),
-          e.map((x) => x.eventTimestamp),
-          e.map((x) => x.source),
-          e.map((x) => x.payload),
-        ]);
-        if (rows.length > 0) {
-          await boss.insert(
-            WEBHOOK_PROCESS_QUEUE.name,
-            rows.map((r) => ({ data: { eventId: Number(r.id) } })),
-            { db: bossDb(tx) },
-          );
-        }
-        return new Set(rows.map((r) => r.dedupe_key));
-      });
-      // Two copies of one event in the same commit: the first is the one stored, the other its duplicate.
-      for (const b of batch) {
-        const first = stored.delete(b.event.dedupeKey);
-        b.resolve(first ? 'stored' : 'duplicate');
-      }
+      settle(batch, await store(batch.map((b) => b.event)));
     } catch (error) {
-      logger.error({ err: error, events: batch.length }, 'storing webhook events failed');
-      for (const b of batch) b.reject(error);
+      logger.warn({ err: error, events: batch.length }, 'storing webhook events together failed: one by one');
+      await storeEach(batch);
     } finally {
       flushing = false;
       if (queue.length > 0) void flush();
@@ -94,4 +119,19 @@ export function createEventWriter(pool: Pool, boss: PgBoss, logger: Logger): Eve
         void flush();
       }),
   };
+}
+
+interface Pending {
+  readonly event: IncomingEvent;
+  resolve(result: WriteResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Postgres refused the data itself (SQLSTATE class 22 data exception, 54 program limit exceeded), rather than
+ * failing for a reason of its own (connection lost, shutting down) that a later attempt could get past.
+ */
+function isContentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
 }

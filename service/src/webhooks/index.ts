@@ -1,3 +1,4 @@
+export { type CheckResult, checkPlacedCall } from './check-placed-call.js';
 export { elevenLabsWebhookRoutes } from './elevenlabs-webhook-route.js';
 export { createEventWriter, type EventWriter, type IncomingEvent } from './event-writer.js';
 export { processWebhookEvent } from './process-webhook-event.js';

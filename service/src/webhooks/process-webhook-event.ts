@@ -1,10 +1,11 @@
 import { classificationConfigSchema } from '@fundraising/shared';
 import type { EngineDeps } from '../campaigns/engine-deps.js';
 import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
-import { conversationAttemptId, parseElevenLabsWebhook } from '../elevenlabs/index.js';
+import { conversationAttemptId, type ParsedWebhook, parseElevenLabsWebhook } from '../elevenlabs/index.js';
 import type { ClassifiedOutcome } from '../outcomes/classified-outcome.js';
 import { classifyInitiationFailure, classifyTranscription } from '../outcomes/classify.js';
 import { enqueueWriteBack } from '../writeback/index.js';
+import { parseJsonText } from './json-text.js';
 
 export class AttemptNotYetKnownError extends Error {
   constructor(conversationId: string) {
@@ -16,7 +17,7 @@ export class AttemptNotYetKnownError extends Error {
 export type ProcessResult = 'recorded' | 'already_recorded' | 'not_ours' | 'ignored' | 'already_processed';
 
 const LOAD_EVENT = `
-  SELECT id, event_type, conversation_id, payload, processed_at, received_at FROM webhook_events WHERE id = $1`;
+  SELECT id, event_type, conversation_id, body, processed_at, received_at FROM webhook_events WHERE id = $1`;
 const MARK_PROCESSED = `
   UPDATE webhook_events SET processed_at = $2, process_error = $3, portal_id = coalesce($4, portal_id),
          attempt_id = coalesce($5, attempt_id)
@@ -28,6 +29,17 @@ const FIND_ATTEMPT = `
    WHERE (a.id::text = $1 OR a.conversation_id = $2)
    ORDER BY (a.id::text = $1) DESC
    LIMIT 1`;
+
+function parseStoredBody(body: string | null): ParsedWebhook {
+  if (body === null) return { ok: false, rawType: null, error: 'no body kept' };
+  let json: unknown;
+  try {
+    json = parseJsonText(body);
+  } catch (error) {
+    return { ok: false, rawType: null, error: `not JSON: ${(error as Error).message}` };
+  }
+  return parseElevenLabsWebhook(json);
+}
 
 /** Unmatched events are retried this long (the dial answer may be late), then treated as not ours. */
 const MATCH_PATIENCE_MS = 5 * 60_000;
@@ -48,7 +60,7 @@ export async function processWebhookEvent(
       id: string;
       event_type: string;
       conversation_id: string | null;
-      payload: unknown;
+      body: string | null;
       processed_at: Date | null;
       received_at: Date;
     }>(LOAD_EVENT, [eventId])
@@ -63,7 +75,7 @@ export async function processWebhookEvent(
     await deps.pool.query(MARK_PROCESSED, [eventId, at, error, portalId, attemptId]);
   };
 
-  const parsed = parseElevenLabsWebhook(event.payload);
+  const parsed = parseStoredBody(event.body);
   if (!parsed.ok) {
     await done(`unreadable: ${parsed.error}`);
     return 'ignored';

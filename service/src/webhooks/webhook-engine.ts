@@ -1,10 +1,12 @@
 import type { EngineDeps } from '../campaigns/engine-deps.js';
+import { CALL_CHECK_QUEUE } from '../campaigns/placement/placement-queue.js';
 import {
   defineWorker,
   type QueueDefinition,
   type ScheduleDefinition,
   type Worker,
 } from '../jobs/queue-definition.js';
+import { checkPlacedCall } from './check-placed-call.js';
 import type { EventWriter } from './event-writer.js';
 import { processWebhookEvent } from './process-webhook-event.js';
 import { reconcileOutcomes } from './reconcile-outcomes.js';
@@ -22,7 +24,6 @@ export const WEBHOOK_SCHEDULES: readonly ScheduleDefinition[] = [
 export function webhookWorkers(
   deps: EngineDeps & { onSlotFreed?: () => void },
   writer: EventWriter,
-  options: { quietForMs: number },
 ): Worker[] {
   return [
     defineWorker({
@@ -31,9 +32,14 @@ export function webhookWorkers(
       handle: (data) => processWebhookEvent(deps, data.eventId),
     }),
     defineWorker({
+      queue: CALL_CHECK_QUEUE,
+      options: { pollingIntervalSeconds: 1, localConcurrency: 4 },
+      handle: (data) => checkPlacedCall(deps, writer, data),
+    }),
+    defineWorker({
       queue: OUTCOME_RECONCILE_QUEUE,
       options: { pollingIntervalSeconds: 5 },
-      handle: () => reconcileOutcomes(deps, writer, options),
+      handle: () => reconcileOutcomes(deps),
     }),
   ];
 }

@@ -15,7 +15,7 @@ export const WEBHOOK_PROCESS_QUEUE = defineQueue(
   },
 );
 
-/** Every ten minutes: lost webhooks must not lose outcomes (ElevenLabs does not retry by default). */
+/** Every ten minutes: a stored event whose processing job was lost is processed all the same. */
 export const OUTCOME_RECONCILE_QUEUE = defineQueue(
   'outcome-reconcile',
   z.object({}).passthrough().nullable(),

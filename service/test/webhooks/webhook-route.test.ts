@@ -203,10 +203,10 @@ describe('POST /webhooks/elevenlabs', () => {
     });
     const res = await signed(body);
     expect(res.status).toBe(200);
-    const row = await db.pool.query('SELECT payload FROM webhook_events WHERE conversation_id = $1', [
+    const row = await db.pool.query('SELECT body FROM webhook_events WHERE conversation_id = $1', [
       'conv_audio',
     ]);
-    expect(row.rows).toEqual([{ payload: null }]);
+    expect(row.rows).toEqual([{ body: null }]);
   });
 
   it('answers a correctly signed body that is not a webhook envelope with 400', async () => {

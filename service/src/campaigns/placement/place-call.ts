@@ -4,6 +4,7 @@ import { maskPhone } from '../../logger.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
+import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
@@ -196,15 +197,14 @@ async function recordDialResult(deps: EngineDeps, a: AttemptRow, result: DialRes
   const log = deps.logger.child({ attemptId: a.id, to: maskPhone(a.phone_e164) });
   switch (result.kind) {
     case 'placed':
-      await withTransaction(deps.pool, async (tx) => {
-        const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [
-          a.id,
-          result.conversationId,
-          result.callSid ?? result.sipCallId,
-          at,
-        ]);
-        if (placed.rowCount === 1) await tx.query(q.COUNT_ATTEMPT, [a.campaign_contact_id, at]);
-      });
+      await withTransaction(deps.pool, (tx) =>
+        markPlaced(
+          deps,
+          tx,
+          { id: a.id, portalId: Number(a.portal_id), campaignContactId: a.campaign_contact_id },
+          { conversationId: result.conversationId, callSid: result.callSid ?? result.sipCallId ?? null },
+        ),
+      );
       log.info({ conversationId: result.conversationId }, 'call placed');
       return;
     case 'at-capacity':

@@ -36,7 +36,8 @@ export const MARK_ATTEMPT_DIALING = `
    WHERE id = $1 AND status = 'claimed'`;
 
 export const MARK_ATTEMPT_PLACED = `
-  UPDATE call_attempts SET status = 'placed', conversation_id = $2, call_sid = $3, placed_at = $4, updated_at = $4
+  UPDATE call_attempts SET status = 'placed', conversation_id = $2, call_sid = $3, placed_at = $4, updated_at = $4,
+         check_due_at = $5
    WHERE id = $1 AND status IN ('dialing', 'unknown')`;
 
 export const MARK_ATTEMPT_UNKNOWN = `

@@ -27,3 +27,16 @@ export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJob, {
   retryDelayMax: 120,
   expireInSeconds: 120,
 });
+
+/**
+ * A placed call, looked up at ElevenLabs when it should have ended (see call-check-policy.ts): a lost webhook then
+ * frees the call's slot within minutes. Each look that finds the call still running (or not yet traceable) sends
+ * the next one; the engine sweep re-sends looks that are overdue (retries exhausted, job lost).
+ */
+export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJob, {
+  retryLimit: 20,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 300,
+  expireInSeconds: 60,
+});

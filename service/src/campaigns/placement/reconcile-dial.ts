@@ -1,5 +1,6 @@
 import { withTransaction } from '../../db/pool.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
 import type { AttemptJob } from './placement-queue.js';
 
@@ -47,10 +48,14 @@ export async function reconcileDial(
   const match = page.conversations[0];
   const at = new Date(deps.clock.now());
   if (match) {
-    await withTransaction(deps.pool, async (tx) => {
-      const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [row.id, match.conversationId, null, at]);
-      if (placed.rowCount === 1) await tx.query(q.COUNT_ATTEMPT, [row.campaign_contact_id, at]);
-    });
+    await withTransaction(deps.pool, (tx) =>
+      markPlaced(
+        deps,
+        tx,
+        { id: row.id, portalId: job.portalId, campaignContactId: row.campaign_contact_id },
+        { conversationId: match.conversationId, callSid: null },
+      ),
+    );
     deps.logger.info(
       { attemptId: row.id, conversationId: match.conversationId },
       'unknown dial reconciled: placed',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { withTransaction } from '../../db/pool.js';
+import { type PoolClient, withTransaction } from '../../db/pool.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { RECONCILE_DIAL_QUEUE } from './placement-queue.js';
+import { CALL_CHECK_QUEUE, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
 /** Every minute: nothing may hold a person's line forever because a job was lost. */
 export const SWEEP_QUEUE = defineQueue('engine-sweep', z.object({}).passthrough().nullable(), {
@@ -12,22 +12,34 @@ export const SWEEP_QUEUE = defineQueue('engine-sweep', z.object({}).passthrough(
 });
 
 /** A claim is only a reservation (no request was sent), so an old one can be released safely. */
-const STALE_CLAIM_MS = 30 * 60_000;
+const STALE_CLAIM_MS = 10 * 60_000;
 /** A worker that died after committing `dialing` and whose job was lost: the call may exist. */
 const STALE_DIALING_MS = 15 * 60_000;
 /** Reconciliation gave up retrying (or its job was lost): look again. */
 const STALE_UNKNOWN_MS = 60 * 60_000;
+/** A placed call's look this late has lost its job (or exhausted its retries): send it again. */
+const OVERDUE_CHECK_MS = 2 * 60_000;
+/** Overdue looks sent per sweep; the next sweep takes the rest. */
+const MAX_OVERDUE_CHECKS = 1_000;
+
+const OVERDUE_CHECKS = `
+  UPDATE call_attempts SET check_due_at = $2
+   WHERE id IN (SELECT id FROM call_attempts WHERE status = 'placed' AND check_due_at <= $1
+                 ORDER BY check_due_at LIMIT $3)
+  RETURNING id::text, portal_id`;
 
 export interface SweepResult {
   readonly releasedClaims: number;
   readonly dialingToUnknown: number;
   readonly unknownRequeued: number;
+  readonly overdueChecks: number;
 }
 
 /**
- * The engine's safety net for lost jobs (retries exhausted, queue deleted by an operator, a bug): stale claims go
- * back to the queue, stale `dialing` attempts become `unknown`, and stale `unknown` attempts get a new
- * reconciliation job. Without it a contact could wait forever and keep its line marked busy.
+ * The engine's safety net for lost jobs (retries exhausted, queue deleted by an operator, a bug), covering every
+ * state an attempt can be left in: stale claims go back to the queue, stale `dialing` attempts become `unknown`,
+ * stale `unknown` attempts get a new reconciliation job, and placed calls whose look at the provider is overdue
+ * get a new one. Without it a contact could wait forever and keep its line marked busy.
  */
 export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult> {
   const now = deps.clock.now();
@@ -69,12 +81,40 @@ export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult>
         { db: bossDb(tx) },
       );
     }
+    const overdueChecks = await sendOverdueCallChecks(deps, tx, now - OVERDUE_CHECK_MS);
     const result = {
       releasedClaims: released.rows.length,
       dialingToUnknown: toUnknown.rows.length,
       unknownRequeued: staleUnknown.rows.length,
+      overdueChecks,
     };
-    if (reconcile.length || released.rows.length) deps.logger.warn(result, 'swept stuck attempts');
+    if (reconcile.length || released.rows.length || overdueChecks)
+      deps.logger.warn(result, 'swept stuck attempts');
     return result;
   });
+}
+
+/**
+ * Sends a look for every placed call whose look was due at or before `dueBeforeMs`, and marks it sent now (so the
+ * next sweep sends it again only if this one is lost too). Start-up calls it with "now": after a restart, calls
+ * that ended while the service was down are looked up at once instead of at the next sweep.
+ */
+export async function sendOverdueCallChecks(
+  deps: Pick<EngineDeps, 'boss' | 'clock'>,
+  tx: PoolClient,
+  dueBeforeMs: number,
+): Promise<number> {
+  const { rows } = await tx.query<{ id: string; portal_id: string }>(OVERDUE_CHECKS, [
+    new Date(dueBeforeMs),
+    new Date(deps.clock.now()),
+    MAX_OVERDUE_CHECKS,
+  ]);
+  if (rows.length) {
+    await deps.boss.insert(
+      CALL_CHECK_QUEUE.name,
+      rows.map((r) => ({ data: { attemptId: r.id, portalId: Number(r.portal_id) } })),
+      { db: bossDb(tx) },
+    );
+  }
+  return rows.length;
 }

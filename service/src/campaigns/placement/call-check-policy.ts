@@ -1,0 +1,75 @@
+/**
+ * When a placed call is looked up at the provider, and what a look's answer means. Pure: the `call-check` job
+ * applies it. A call's webhook normally settles it long before its first look; the looks are what keep a lost
+ * webhook from holding a call slot (and the outcome) until a periodic sweep.
+ */
+
+export interface CallTiming {
+  /** How long the phone may ring (sent with the dial). */
+  readonly ringingTimeoutSecs: number;
+  /** The longest a conversation may last (the agent's maximum call duration, or the configured cap). */
+  readonly maxCallDurationSecs: number;
+  /** Real seconds per provider second: 1 in production; the sandbox's fake plays calls faster. */
+  readonly providerTimeScale: number;
+  /** A call the provider has no trace of is ended only after looks spread over at least this long. */
+  readonly noTraceGraceMs: number;
+}
+
+/** After the longest possible call: post-call analysis and the webhook's delivery take a few seconds more. */
+export const CHECK_MARGIN_SECS = 30;
+/** A call still running at its look is looked at again this much later. */
+export const RECHECK_AFTER_SECS = 60;
+/** A call the provider still calls running this long past its latest possible end is given up as failed. */
+export const STILL_RUNNING_LIMIT_SECS = 30 * 60;
+/** Looks that must find no trace of a call (over the grace period) before it is ended as failed. */
+export const NO_TRACE_LOOKS = 3;
+
+const providerMs = (secs: number, t: CallTiming) => secs * t.providerTimeScale * 1000;
+
+/** When a call placed at `placedAtMs` must have ended, analysis included: the time of its first look. */
+export function firstCheckAt(placedAtMs: number, t: CallTiming): number {
+  return placedAtMs + providerMs(t.ringingTimeoutSecs + t.maxCallDurationSecs + CHECK_MARGIN_SECS, t);
+}
+
+/** What the provider said about the conversation at a look. */
+export type LookResult = 'finished' | 'running' | 'missing';
+
+export type NextStep =
+  /** Store the conversation as its webhook would have been, and process it. */
+  | { readonly kind: 'recover' }
+  | { readonly kind: 'look_again'; readonly atMs: number }
+  /** End the attempt as failed (its slot freed, the retry policy applied). */
+  | { readonly kind: 'give_up'; readonly reason: GiveUpReason };
+
+export type GiveUpReason =
+  | 'no trace at provider'
+  | 'still running at provider'
+  | 'outcome could not be stored'
+  | 'outcome unreadable';
+
+export interface LookState {
+  readonly placedAtMs: number;
+  /** Looks that found nothing before this one, and when the first of them was (null: none yet). */
+  readonly missingLooks: number;
+  readonly missingSinceMs: number | null;
+}
+
+/** Decides what follows a look made at `nowMs`. */
+export function afterLook(result: LookResult, state: LookState, nowMs: number, t: CallTiming): NextStep {
+  if (result === 'finished') return { kind: 'recover' };
+  if (result === 'running') {
+    const latestEnd = firstCheckAt(state.placedAtMs, t);
+    if (nowMs - latestEnd >= providerMs(STILL_RUNNING_LIMIT_SECS, t)) {
+      return { kind: 'give_up', reason: 'still running at provider' };
+    }
+    return { kind: 'look_again', atMs: nowMs + providerMs(RECHECK_AFTER_SECS, t) };
+  }
+  const looks = state.missingLooks + 1;
+  const since = state.missingSinceMs ?? nowMs;
+  if (looks >= NO_TRACE_LOOKS && nowMs - since >= t.noTraceGraceMs) {
+    return { kind: 'give_up', reason: 'no trace at provider' };
+  }
+  // Spread the looks over the grace period; once it has passed (a look was late), the next one comes soon.
+  const step = Math.max(t.noTraceGraceMs / (NO_TRACE_LOOKS - 1), 1_000);
+  return { kind: 'look_again', atMs: Math.max(since + looks * step, nowMs + 1_000) };
+}

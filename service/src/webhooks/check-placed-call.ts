@@ -1,0 +1,164 @@
+import type { EngineDeps } from '../campaigns/engine-deps.js';
+import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
+import {
+  afterLook,
+  type LookResult,
+  type NextStep,
+  RECHECK_AFTER_SECS,
+} from '../campaigns/placement/call-check-policy.js';
+import { callTimingOf, scheduleCallCheck } from '../campaigns/placement/mark-placed.js';
+import type { AttemptJob } from '../campaigns/placement/placement-queue.js';
+import { withTransaction } from '../db/pool.js';
+import type { Conversation } from '../elevenlabs/index.js';
+import { enqueueWriteBack } from '../writeback/index.js';
+import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
+
+const LOAD = `
+  SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
+    FROM call_attempts WHERE id = $1 AND portal_id = $2`;
+const NOTE_LOOK = `
+  UPDATE call_attempts
+     SET check_due_at = $3, missing_looks = missing_looks + $4::int,
+         missing_since = CASE WHEN $4::int = 1 THEN coalesce(missing_since, $5) ELSE missing_since END
+   WHERE id = $1 AND portal_id = $2 AND status = 'placed'`;
+
+const EVENT_STATE = `SELECT processed_at, process_error FROM webhook_events WHERE dedupe_key = $1`;
+
+export type CheckResult = 'settled' | 'recovered' | 'running' | 'missing' | 'given_up';
+
+/**
+ * One look at a placed call that has no outcome yet (the `call-check` job). Finished at the provider: stored
+ * exactly as its webhook would have been (same natural key, so a late webhook is a duplicate) and processed the
+ * same way. Still running, or not (yet) known to the provider: the next look is scheduled. No trace after several
+ * looks over the grace period, or running far past its latest possible end: the attempt ends as failed, its slot
+ * is freed and the retry policy decides what follows. A failed lookup throws, and pg-boss retries this call
+ * alone: each call is looked at by its own job, so one bad conversation never holds up another.
+ */
+export async function checkPlacedCall(
+  deps: EngineDeps & { onSlotFreed?: () => void },
+  writer: EventWriter,
+  job: AttemptJob,
+): Promise<CheckResult> {
+  const row = (
+    await deps.pool.query<{
+      id: string;
+      status: string;
+      conversation_id: string | null;
+      placed_at: Date | null;
+      missing_looks: number;
+      missing_since: Date | null;
+    }>(LOAD, [job.attemptId, job.portalId])
+  ).rows[0];
+  if (row?.status !== 'placed' || row.conversation_id === null) return 'settled';
+
+  const conversation = await deps.elevenlabs.getConversation(row.conversation_id);
+  const now = deps.clock.now();
+  const look: LookResult =
+    conversation === null
+      ? 'missing'
+      : conversation.status === 'done' || conversation.status === 'failed'
+        ? 'finished'
+        : 'running';
+  const timing = callTimingOf(deps.settings);
+  let next = afterLook(
+    look,
+    {
+      placedAtMs: row.placed_at?.getTime() ?? now,
+      missingLooks: row.missing_looks,
+      missingSinceMs: row.missing_since?.getTime() ?? null,
+    },
+    now,
+    timing,
+  );
+  if (next.kind === 'recover' && conversation) next = await recover(deps, writer, row.id, conversation, now);
+
+  if (next.kind === 'look_again') {
+    await withTransaction(deps.pool, async (tx) => {
+      await tx.query(NOTE_LOOK, [
+        row.id,
+        job.portalId,
+        new Date(next.atMs),
+        look === 'missing' ? 1 : 0,
+        new Date(now),
+      ]);
+      await scheduleCallCheck(deps, tx, job, next.atMs);
+    });
+    return look === 'finished' ? 'recovered' : look;
+  }
+  if (next.kind !== 'give_up') return 'settled';
+  const result = await recordOutcome(
+    deps,
+    {
+      attemptId: row.id,
+      portalId: job.portalId,
+      outcome: 'failed',
+      endedAtMs: now,
+      conversationId: row.conversation_id,
+      detail: { reason: next.reason, conversationId: row.conversation_id },
+    },
+    async (tx) => {
+      await enqueueWriteBack(tx, deps.boss, { portalId: job.portalId, attemptId: row.id });
+    },
+  );
+  if (!result.applied) return 'settled';
+  deps.onSlotFreed?.();
+  deps.logger.warn(
+    { attemptId: row.id, conversationId: row.conversation_id, reason: next.reason },
+    'placed call ended as failed',
+  );
+  return 'given_up';
+}
+
+/**
+ * Stores a finished conversation as its webhook would have been; its processing job then records the outcome.
+ * One more look follows, which finds the attempt ended, unless the stored event could not settle it (processed,
+ * yet the attempt is still placed: its content was unreadable), in which case the attempt ends as failed rather
+ * than hold its slot for ever.
+ */
+async function recover(
+  deps: EngineDeps,
+  writer: EventWriter,
+  attemptId: string,
+  conversation: Conversation,
+  nowMs: number,
+): Promise<NextStep> {
+  const event = conversationEvent(conversation, nowMs);
+  const stored = await writer.write(event);
+  if (stored === 'unstorable') return { kind: 'give_up', reason: 'outcome could not be stored' };
+  if (stored === 'stored') {
+    deps.logger.warn(
+      { attemptId, conversationId: conversation.conversation_id },
+      'call outcome recovered from ElevenLabs (webhook lost)',
+    );
+  } else {
+    const processed = (
+      await deps.pool.query<{ processed_at: Date | null; process_error: string | null }>(EVENT_STATE, [
+        event.dedupeKey,
+      ])
+    ).rows[0];
+    if (processed?.processed_at) {
+      deps.logger.error(
+        { attemptId, conversationId: conversation.conversation_id, error: processed.process_error },
+        "the call's post-call event was processed without settling it",
+      );
+      return { kind: 'give_up', reason: 'outcome unreadable' };
+    }
+  }
+  return { kind: 'look_again', atMs: nowMs + RECHECK_AFTER_SECS * deps.settings.providerTimeScale * 1000 };
+}
+
+/** The conversation as the post-call webhook would have carried it. */
+function conversationEvent(conversation: Conversation, nowMs: number): IncomingEvent {
+  return {
+    eventType: 'post_call_transcription',
+    conversationId: conversation.conversation_id,
+    dedupeKey: eventDedupeKey('post_call_transcription', conversation.conversation_id, ''),
+    eventTimestamp: new Date(nowMs),
+    source: 'reconciliation',
+    body: JSON.stringify({
+      type: 'post_call_transcription',
+      event_timestamp: Math.floor(nowMs / 1000),
+      data: conversation,
+    }),
+  };
+}
