@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from './helpers/wait.js';
 
@@ -86,8 +87,28 @@ describe('npm start', () => {
     expect(lists.find((l) => l.name === 'Spring appeal donors')?.size).toBe(250);
 
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-    const postgresPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+    const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
+    const postgresPid = Number(pidLine);
     expect(alive(postgresPid)).toBe(true);
+
+    // Durable: a single-organisation install may keep its real data in this cluster.
+    const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+    const client = new pg.Client({
+      connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(portLine)}/postgres`,
+    });
+    await client.connect();
+    try {
+      const settings = await client.query<{ name: string; setting: string }>(
+        `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'full_page_writes') ORDER BY name`,
+      );
+      expect(settings.rows).toEqual([
+        { name: 'fsync', setting: 'on' },
+        { name: 'full_page_writes', setting: 'on' },
+      ]);
+      expect((await client.query<{ fsync: string }>('SHOW fsync')).rows[0]?.fsync).toBe('on');
+    } finally {
+      await client.end();
+    }
 
     const exited = exitOf(child);
     child.kill('SIGINT');

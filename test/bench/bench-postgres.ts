@@ -30,7 +30,8 @@ export async function startBenchServer(): Promise<BenchServer> {
   if (external) return { adminUrl: external, source: 'DATABASE_URL', stop: async () => {} };
   await removeAbandonedClusters();
   const dataDir = path.join(DATA, `${PREFIX}${process.pid}`);
-  const embedded = await startEmbeddedPostgres({ dataDir, logger: createLogger('warn') });
+  // Not durable, as before: a throw-away cluster (figures are compared with baselines from the same run).
+  const embedded = await startEmbeddedPostgres({ dataDir, logger: createLogger('warn'), durable: false });
   return {
     adminUrl: embedded.url,
     source: `embedded cluster ${path.relative(process.cwd(), dataDir)}`,

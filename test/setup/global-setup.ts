@@ -28,7 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await removeAbandonedClusters();
   const dataDir = path.join(DATA, `${PREFIX}${process.pid}`);
   const logger = createLogger('warn');
-  const embedded = await startEmbeddedPostgres({ dataDir, logger });
+  // Not durable: this cluster is deleted when the run ends, so an fsync per commit would only slow the tests.
+  const embedded = await startEmbeddedPostgres({ dataDir, logger, durable: false });
   project.provide('adminDatabaseUrl', embedded.url);
   return async () => {
     await embedded.stop();

@@ -35,6 +35,11 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   logger: Logger;
   port?: number;
+  /**
+   * Only a throw-away cluster (a test run, a benchmark) may turn this off: it then skips fsync, so an OS crash
+   * or power cut can corrupt it. `npm start` keeps it on; a single-organisation install may keep real data here.
+   */
+  durable?: boolean;
 }): Promise<EmbeddedPostgres> {
   const { logger } = options;
   const clusterDir = path.resolve(options.dataDir);
@@ -64,7 +69,9 @@ export async function startEmbeddedPostgres(options: {
     "-c listen_addresses='127.0.0.1'",
     "-c unix_socket_directories=''",
     '-c max_connections=300',
-    '-c fsync=off', // a local development cluster: durability across OS crashes is not worth the latency
+    ...(options.durable === false
+      ? ['-c fsync=off', '-c full_page_writes=off']
+      : ['-c fsync=on', '-c full_page_writes=on']),
   ].join(' ');
   await pgCtl(bin, owner, [
     'start',

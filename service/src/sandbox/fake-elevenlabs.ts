@@ -18,7 +18,7 @@ import {
 import { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs-outcomes.js';
 import { type WebhookDeliveryRecord, WebhookSender } from './elevenlabs-webhooks.js';
 import { conversationWire } from './elevenlabs-wire.js';
-import { listenOnLoopback, pageOf, type SandboxClock, systemClock } from './http-server.js';
+import { listenOnLoopback, type SandboxClock, sendPage, systemClock } from './http-server.js';
 
 /**
  * A fake ElevenLabs on loopback: the real SDK (`baseUrl`) dials through it, it plays each call out in scaled time
@@ -111,11 +111,9 @@ function sandboxRoutes(
       note: 'API routes need any non-empty xi-api-key header.',
     });
   });
-  router.get(`${base}/dials`, (req, res) => res.json(pageOf(fake().record.dials, req.query)));
-  router.get(`${base}/rejected-dials`, (req, res) =>
-    res.json(pageOf(fake().record.rejectedDials, req.query)),
-  );
-  router.get(`${base}/webhooks`, (req, res) => res.json(pageOf(fake().record.webhooks, req.query)));
+  router.get(`${base}/dials`, (req, res) => sendPage(res, fake().record.dials, req.query));
+  router.get(`${base}/rejected-dials`, (req, res) => sendPage(res, fake().record.rejectedDials, req.query));
+  router.get(`${base}/webhooks`, (req, res) => sendPage(res, fake().record.webhooks, req.query));
   router.get(`${base}/calls-in-flight`, (_req, res) =>
     res.json({ current: simulator.inFlight, max: simulator.maxInFlight, limit: fake().concurrencyLimit }),
   );

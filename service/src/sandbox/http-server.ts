@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
 
 /** Wall-clock time for the fakes; tests inject one to move time without waiting. */
@@ -37,13 +38,25 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
 });
 
-/** A window onto a long record (a 100k-contact run records 100k dials), for the /__sandbox pages. */
-export function pageOf<T>(
-  items: readonly T[],
-  query: unknown,
-): { total: number; offset: number; limit: number; items: T[] } {
-  const { offset, limit } = pageQuery.parse(query);
-  return { total: items.length, offset, limit, items: items.slice(offset, offset + limit) };
+/**
+ * Parses a /__sandbox page's query with `schema`; a bad value is answered 400 naming the parameter (and null is
+ * returned), never a 500.
+ */
+export function sandboxQuery<T>(schema: z.ZodType<T>, query: unknown, res: Response): T | null {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'query';
+  res.status(400).json({ error: `${field}: ${issue?.message ?? 'invalid'}`, field });
+  return null;
+}
+
+/** Answers a window onto a long record (a 100k-contact run records 100k dials), for the /__sandbox pages. */
+export function sendPage<T>(res: Response, items: readonly T[], query: unknown): void {
+  const page = sandboxQuery(pageQuery, query, res);
+  if (!page) return;
+  const { offset, limit } = page;
+  res.json({ total: items.length, offset, limit, items: items.slice(offset, offset + limit) });
 }
 
 export function isoAt(ms: number): string {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageOf } from './http-server.js';
+import { sandboxQuery, sendPage } from './http-server.js';
 import type { HubSpotContext } from './hubspot-state.js';
 
 /** GET /__sandbox/hubspot/…: what "HubSpot" holds and everything it was sent, for tests and curious users. */
@@ -65,7 +65,9 @@ export function sandboxRecordRoutes(ctx: HubSpotContext): Router {
     const state = ctx.portals.get(Number(req.params.portalId));
     const list = state?.portal.lists.find((l) => l.listId === req.params.listId);
     if (!state || !list) return res.status(404).json({ error: 'no such portal or list' });
-    const { offset, limit } = listContactsQuery.parse(req.query);
+    const page = sandboxQuery(listContactsQuery, req.query, res);
+    if (!page) return res;
+    const { offset, limit } = page;
     const items = [];
     for (let i = offset; i < Math.min(list.size, offset + limit); i++) {
       const { recordId } = list.memberAt(i);
@@ -78,7 +80,7 @@ export function sandboxRecordRoutes(ctx: HubSpotContext): Router {
     return contact ? res.json(contact) : res.status(404).json({ error: 'no such contact' });
   });
   for (const [name, items] of Object.entries(records)) {
-    router.get(`${base}/${name}`, (req, res) => res.json(pageOf(items as readonly unknown[], req.query)));
+    router.get(`${base}/${name}`, (req, res) => sendPage(res, items as readonly unknown[], req.query));
   }
   return router;
 }

@@ -1,12 +1,15 @@
 import express, { Router } from 'express';
 import type { Sandbox } from './index.js';
+import { loopbackOnly } from './loopback-only.js';
 
 /**
  * Serves the fakes' /__sandbox pages from the service's own URL (they listen on random loopback ports), so a
- * person can open http://localhost:3000/__sandbox/... and see what "the outside world" saw. Sandbox mode only.
+ * person can open http://localhost:3000/__sandbox/... and see what "the outside world" saw. Sandbox mode only,
+ * and to this machine only, even when HOST makes the service reachable from others.
  */
 export function sandboxProxyRoutes(sandbox: Sandbox): Router {
   const router = Router();
+  router.use('/__sandbox', loopbackOnly);
   router.get('/__sandbox', (_req, res) => {
     res.json({
       sandbox: true,
