@@ -1,5 +1,6 @@
 import type { EngineDeps } from '../campaigns/engine-deps.js';
 import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
+import { maxCallDurationFor } from '../campaigns/placement/agent-call-limits.js';
 import {
   afterLook,
   type LookResult,
@@ -14,8 +15,9 @@ import { enqueueWriteBack } from '../writeback/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
 
 const LOAD = `
-  SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
-    FROM call_attempts WHERE id = $1 AND portal_id = $2`;
+  SELECT a.id::text, a.status, a.conversation_id, a.placed_at, a.missing_looks, a.missing_since, c.agent_id
+    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
+   WHERE a.id = $1 AND a.portal_id = $2`;
 const NOTE_LOOK = `
   UPDATE call_attempts
      SET check_due_at = $3, missing_looks = missing_looks + $4::int,
@@ -47,6 +49,7 @@ export async function checkPlacedCall(
       placed_at: Date | null;
       missing_looks: number;
       missing_since: Date | null;
+      agent_id: string;
     }>(LOAD, [job.attemptId, job.portalId])
   ).rows[0];
   if (row?.status !== 'placed' || row.conversation_id === null) return 'settled';
@@ -59,7 +62,7 @@ export async function checkPlacedCall(
       : conversation.status === 'done' || conversation.status === 'failed'
         ? 'finished'
         : 'running';
-  const timing = callTimingOf(deps.settings);
+  const timing = callTimingOf(deps.settings, await maxCallDurationFor(deps, row.agent_id));
   let next = afterLook(
     look,
     {

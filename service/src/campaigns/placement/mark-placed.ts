@@ -4,10 +4,11 @@ import { type CallTiming, firstCheckAt } from './call-check-policy.js';
 import * as q from './placement-queries.js';
 import { CALL_CHECK_QUEUE } from './placement-queue.js';
 
-export function callTimingOf(settings: EngineSettings): CallTiming {
+/** How a call's looks are timed, for a call that may last `maxCallDurationSecs` (see agent-call-limits.ts). */
+export function callTimingOf(settings: EngineSettings, maxCallDurationSecs: number): CallTiming {
   return {
     ringingTimeoutSecs: settings.ringingTimeoutSecs,
-    maxCallDurationSecs: settings.maxCallDurationSecs,
+    maxCallDurationSecs,
     providerTimeScale: settings.providerTimeScale,
     noTraceGraceMs: settings.noTraceGraceMs,
   };
@@ -22,10 +23,15 @@ export async function markPlaced(
   deps: EngineDeps,
   tx: PoolClient,
   attempt: { readonly id: string; readonly portalId: number; readonly campaignContactId: string },
-  call: { readonly conversationId: string; readonly callSid: string | null },
+  call: {
+    readonly conversationId: string;
+    readonly callSid: string | null;
+    /** The agent's maximum call duration (maxCallDurationFor), read before the transaction began. */
+    readonly maxCallDurationSecs: number;
+  },
 ): Promise<boolean> {
   const now = deps.clock.now();
-  const checkAt = firstCheckAt(now, callTimingOf(deps.settings));
+  const checkAt = firstCheckAt(now, callTimingOf(deps.settings, call.maxCallDurationSecs));
   const at = new Date(now);
   const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [
     attempt.id,

@@ -1,5 +1,6 @@
 import { withTransaction } from '../../db/pool.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { maxCallDurationFor } from './agent-call-limits.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
 import type { AttemptJob } from './placement-queue.js';
@@ -48,12 +49,13 @@ export async function reconcileDial(
   const match = page.conversations[0];
   const at = new Date(deps.clock.now());
   if (match) {
+    const maxCallDurationSecs = await maxCallDurationFor(deps, row.agent_id);
     await withTransaction(deps.pool, (tx) =>
       markPlaced(
         deps,
         tx,
         { id: row.id, portalId: job.portalId, campaignContactId: row.campaign_contact_id },
-        { conversationId: match.conversationId, callSid: null },
+        { conversationId: match.conversationId, callSid: null, maxCallDurationSecs },
       ),
     );
     deps.logger.info(
