@@ -5,12 +5,11 @@ import type { Dispatcher } from './campaigns/dispatch/dispatcher.js';
 import { engineWorkers, startEngineLoops } from './campaigns/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './campaigns/engine-deps.js';
 import type { PlacementHooks } from './campaigns/placement/place-call.js';
-import { sendOverdueCallChecks } from './campaigns/placement/sweep-stuck-attempts.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
-import { createPool, databaseAnswers, type Pool, withTransaction } from './db/pool.js';
+import { createPool, databaseAnswers, type Pool } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
 import { createIntegrations, type Integrations } from './integrations.js';
 import { registerWorkers, startBoss } from './jobs/boss.js';
@@ -141,12 +140,6 @@ export async function startService(options: StartOptions): Promise<RunningServic
           ...webhookWorkers(outcomeDeps, writer),
         ],
       );
-      // Calls that should have ended while no worker ran (a restart) are looked up now, not at the next sweep.
-      const overdue = await withTransaction(pool, (tx) =>
-        sendOverdueCallChecks(engine, tx, engine.clock.now()),
-      );
-      if (overdue > 0)
-        logger.info({ calls: overdue }, 'looking up calls that ended while the service was down');
       if (options.startDispatcher !== false) {
         const loop = startEngineLoops(engine);
         dispatcher = loop;

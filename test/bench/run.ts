@@ -7,11 +7,16 @@ import path from 'node:path';
 import { createBenchDatabase, settleBenchServer, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
+import { lostWebhooksBenchmark } from './lost-webhooks.bench.js';
 import { type BenchOutcome, renderTable, writeResults } from './report.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 
 /** Add a benchmark here to have `npm run bench` run it. */
-export const benchmarks: readonly Benchmark[] = [dispatcherBenchmark, webhooksBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  dispatcherBenchmark,
+  webhooksBenchmark,
+  lostWebhooksBenchmark,
+];
 
 function selected(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...benchmarks];

@@ -7,6 +7,7 @@ import {
 import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
 import type { EngineDeps } from './engine-deps.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
+import { startCallCheckLoop } from './placement/call-check-loop.js';
 import { startDialCheckPrefetcher } from './placement/dial-check-prefetch.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
 import { CALL_CHECK_QUEUE, PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
@@ -18,7 +19,7 @@ export const ENGINE_QUEUES: readonly QueueDefinition<unknown>[] = [
   IMPORT_QUEUE,
   PLACE_CALL_QUEUE,
   RECONCILE_DIAL_QUEUE,
-  // Sent when a call is placed; worked by the webhooks module, which turns a finished call into its outcome.
+  // Sent by the engine's call-check loop; worked by the webhooks module, which turns a finished call into its outcome.
   CALL_CHECK_QUEUE,
   SWEEP_QUEUE,
 ];
@@ -57,15 +58,17 @@ export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Wor
   ];
 }
 
-/** The dispatch loop, with the pre-dial HubSpot reads riding on its ticks. */
+/** The dispatch loop, with the pre-dial HubSpot reads riding on its ticks, and the loop sending due call looks. */
 export function startEngineLoops(deps: EngineDeps): Dispatcher {
   const prefetcher = startDialCheckPrefetcher(deps);
   const dispatcher = startDispatcher(deps, () => prefetcher.poke());
+  const checks = startCallCheckLoop(deps);
   return {
     ...dispatcher,
     async stop() {
       await dispatcher.stop();
       await prefetcher.stop();
+      await checks.stop();
     },
   };
 }

@@ -7,9 +7,8 @@ import {
   type NextStep,
   RECHECK_AFTER_SECS,
 } from '../campaigns/placement/call-check-policy.js';
-import { callTimingOf, scheduleCallCheck } from '../campaigns/placement/mark-placed.js';
+import { callTimingOf } from '../campaigns/placement/mark-placed.js';
 import type { AttemptJob } from '../campaigns/placement/placement-queue.js';
-import { withTransaction } from '../db/pool.js';
 import type { Conversation } from '../elevenlabs/index.js';
 import { enqueueWriteBack } from '../writeback/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
@@ -76,16 +75,14 @@ export async function checkPlacedCall(
   if (next.kind === 'recover' && conversation) next = await recover(deps, writer, row.id, conversation, now);
 
   if (next.kind === 'look_again') {
-    await withTransaction(deps.pool, async (tx) => {
-      await tx.query(NOTE_LOOK, [
-        row.id,
-        job.portalId,
-        new Date(next.atMs),
-        look === 'missing' ? 1 : 0,
-        new Date(now),
-      ]);
-      await scheduleCallCheck(deps, tx, job, next.atMs);
-    });
+    // The engine's call-check loop sends the next look when it is due.
+    await deps.pool.query(NOTE_LOOK, [
+      row.id,
+      job.portalId,
+      new Date(next.atMs),
+      look === 'missing' ? 1 : 0,
+      new Date(now),
+    ]);
     return look === 'finished' ? 'recovered' : look;
   }
   if (next.kind !== 'give_up') return 'settled';

@@ -209,7 +209,7 @@ async function recordDialResult(
         markPlaced(
           deps,
           tx,
-          { id: a.id, portalId: Number(a.portal_id), campaignContactId: a.campaign_contact_id },
+          { id: a.id, campaignContactId: a.campaign_contact_id },
           {
             conversationId: result.conversationId,
             callSid: result.callSid ?? result.sipCallId ?? null,

@@ -29,14 +29,14 @@ export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJob, {
 });
 
 /**
- * A placed call, looked up at ElevenLabs when it should have ended (see call-check-policy.ts): a lost webhook then
- * frees the call's slot within minutes. Each look that finds the call still running (or not yet traceable) sends
- * the next one; the engine sweep re-sends looks that are overdue (retries exhausted, job lost).
+ * One look at a placed call at ElevenLabs, sent when it should have ended with no outcome yet (see
+ * call-check-policy.ts and call-check-loop.ts): a lost webhook then frees the call's slot within minutes. A look
+ * that finds the call still running, or not yet traceable, sets when the next one is due.
  */
 export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJob, {
-  retryLimit: 20,
+  retryLimit: 3,
   retryDelay: 5,
   retryBackoff: true,
-  retryDelayMax: 300,
+  retryDelayMax: 60,
   expireInSeconds: 60,
 });

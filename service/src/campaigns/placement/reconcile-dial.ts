@@ -54,7 +54,7 @@ export async function reconcileDial(
       markPlaced(
         deps,
         tx,
-        { id: row.id, portalId: job.portalId, campaignContactId: row.campaign_contact_id },
+        { id: row.id, campaignContactId: row.campaign_contact_id },
         { conversationId: match.conversationId, callSid: null, maxCallDurationSecs },
       ),
     );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { type PoolClient, withTransaction } from '../../db/pool.js';
+import { withTransaction } from '../../db/pool.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { CALL_CHECK_QUEUE, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
+import { sendDueCallChecks } from './call-check-loop.js';
+import { RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
 /** Every minute: nothing may hold a person's line forever because a job was lost. */
 export const SWEEP_QUEUE = defineQueue('engine-sweep', z.object({}).passthrough().nullable(), {
@@ -17,16 +18,8 @@ const STALE_CLAIM_MS = 10 * 60_000;
 const STALE_DIALING_MS = 15 * 60_000;
 /** Reconciliation gave up retrying (or its job was lost): look again. */
 const STALE_UNKNOWN_MS = 60 * 60_000;
-/** A placed call's look this late has lost its job (or exhausted its retries): send it again. */
+/** A placed call's look this late was not sent by any worker's call-check loop: the sweep sends it. */
 const OVERDUE_CHECK_MS = 2 * 60_000;
-/** Overdue looks sent per sweep; the next sweep takes the rest. */
-const MAX_OVERDUE_CHECKS = 1_000;
-
-const OVERDUE_CHECKS = `
-  UPDATE call_attempts SET check_due_at = $2
-   WHERE id IN (SELECT id FROM call_attempts WHERE status = 'placed' AND check_due_at <= $1
-                 ORDER BY check_due_at LIMIT $3)
-  RETURNING id::text, portal_id`;
 
 export interface SweepResult {
   readonly releasedClaims: number;
@@ -39,7 +32,7 @@ export interface SweepResult {
  * The engine's safety net for lost jobs (retries exhausted, queue deleted by an operator, a bug), covering every
  * state an attempt can be left in: stale claims go back to the queue, stale `dialing` attempts become `unknown`,
  * stale `unknown` attempts get a new reconciliation job, and placed calls whose look at the provider is overdue
- * get a new one. Without it a contact could wait forever and keep its line marked busy.
+ * (no call-check loop ran) get it. Without it a contact could wait forever and keep its line marked busy.
  */
 export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult> {
   const now = deps.clock.now();
@@ -81,7 +74,7 @@ export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult>
         { db: bossDb(tx) },
       );
     }
-    const overdueChecks = await sendOverdueCallChecks(deps, tx, now - OVERDUE_CHECK_MS);
+    const overdueChecks = await sendDueCallChecks(deps, tx, now - OVERDUE_CHECK_MS);
     const result = {
       releasedClaims: released.rows.length,
       dialingToUnknown: toUnknown.rows.length,
@@ -92,29 +85,4 @@ export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult>
       deps.logger.warn(result, 'swept stuck attempts');
     return result;
   });
-}
-
-/**
- * Sends a look for every placed call whose look was due at or before `dueBeforeMs`, and marks it sent now (so the
- * next sweep sends it again only if this one is lost too). Start-up calls it with "now": after a restart, calls
- * that ended while the service was down are looked up at once instead of at the next sweep.
- */
-export async function sendOverdueCallChecks(
-  deps: Pick<EngineDeps, 'boss' | 'clock'>,
-  tx: PoolClient,
-  dueBeforeMs: number,
-): Promise<number> {
-  const { rows } = await tx.query<{ id: string; portal_id: string }>(OVERDUE_CHECKS, [
-    new Date(dueBeforeMs),
-    new Date(deps.clock.now()),
-    MAX_OVERDUE_CHECKS,
-  ]);
-  if (rows.length) {
-    await deps.boss.insert(
-      CALL_CHECK_QUEUE.name,
-      rows.map((r) => ({ data: { attemptId: r.id, portalId: Number(r.portal_id) } })),
-      { db: bossDb(tx) },
-    );
-  }
-  return rows.length;
 }

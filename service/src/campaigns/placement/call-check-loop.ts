@@ -1,0 +1,82 @@
+import { type PoolClient, withTransaction } from '../../db/pool.js';
+import { bossDb, type EngineDeps } from '../engine-deps.js';
+import { CALL_CHECK_QUEUE } from './placement-queue.js';
+
+/**
+ * A look sent is not sent again for this long, unless its job sets the next look itself: a job that is lost or
+ * keeps failing is replaced after it.
+ */
+const LOOK_LEASE_MS = 2 * 60_000;
+/** Looks sent per pass; the next pass takes the rest. */
+const MAX_LOOKS_PER_PASS = 500;
+
+const TAKE_DUE_CHECKS = `
+  UPDATE call_attempts a SET check_due_at = $2
+    FROM (SELECT id FROM call_attempts WHERE status = 'placed' AND check_due_at <= $1
+           ORDER BY check_due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+   WHERE a.id = due.id
+  RETURNING a.id::text, a.portal_id`;
+
+/**
+ * Sends a `call-check` job for every placed call whose look was due at or before `dueBeforeMs`, leasing it (so no
+ * other pass or process sends it again meanwhile). A call whose webhook came in time has ended and is never
+ * looked at: only silent calls cost a job.
+ */
+export async function sendDueCallChecks(
+  deps: Pick<EngineDeps, 'boss' | 'clock'>,
+  tx: PoolClient,
+  dueBeforeMs: number,
+): Promise<number> {
+  const { rows } = await tx.query<{ id: string; portal_id: string }>(TAKE_DUE_CHECKS, [
+    new Date(dueBeforeMs),
+    new Date(deps.clock.now() + LOOK_LEASE_MS),
+    MAX_LOOKS_PER_PASS,
+  ]);
+  if (rows.length) {
+    await deps.boss.insert(
+      CALL_CHECK_QUEUE.name,
+      rows.map((r) => ({ data: { attemptId: r.id, portalId: Number(r.portal_id) } })),
+      { db: bossDb(tx) },
+    );
+  }
+  return rows.length;
+}
+
+export interface CallCheckLoop {
+  stop(): Promise<void>;
+}
+
+/**
+ * Every dispatch interval (and at once on start, so calls that ended while the service was down are looked up
+ * immediately), sends the looks that have come due. Runs in every worker process; SKIP LOCKED and the lease keep
+ * them from sending one look twice.
+ */
+export function startCallCheckLoop(deps: EngineDeps): CallCheckLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const pass = async () => {
+    try {
+      const sent = await withTransaction(deps.pool, (tx) => sendDueCallChecks(deps, tx, deps.clock.now()));
+      if (sent > 0) deps.logger.debug({ sent }, 'placed calls due for a look at ElevenLabs');
+    } catch (err) {
+      deps.logger.error({ err }, 'sending due call looks failed');
+    }
+  };
+  const schedule = (ms: number) => {
+    timer = setTimeout(() => {
+      running = pass().finally(() => {
+        running = undefined;
+        if (!stopped) schedule(deps.settings.dispatchIntervalMs);
+      });
+    }, ms);
+  };
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
