@@ -16,8 +16,9 @@ export interface EngineSettings {
   /** An attempt whose dial result is unknown is declared never placed only after this long without a trace. */
   readonly unknownDialGraceMs: number;
   /**
-   * The longest a call may last (the agent's maximum conversation duration): a placed call with no outcome is
-   * looked up at ElevenLabs once ring timeout + this + a margin have passed (its webhook may be lost).
+   * The longest a call may last (the agents' maximum conversation duration). Placed calls with no outcome are
+   * looked up at ElevenLabs every minute (their webhook may be lost); one reported running long past ring timeout
+   * + this is ended as failed.
    */
   readonly maxCallDurationSecs: number;
   /** Real seconds per provider second when timing looks at calls: 1, except against the sandbox's fast calls. */

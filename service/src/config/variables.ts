@@ -108,9 +108,9 @@ export const variables = {
     schema: z.coerce.number().int().min(30).max(7200).default(600),
     default: '600',
     doc:
-      "Your agents' maximum conversation duration (ElevenLabs' default is 600). A placed call with no outcome is " +
-      'looked up at ElevenLabs once its ring timeout, this and a 30 s margin have passed, so a lost webhook frees ' +
-      'its call slot within minutes.',
+      "The longest your agents' calls may last (ElevenLabs' default maximum conversation duration is 600). A placed " +
+      'call with no outcome is looked up at ElevenLabs every minute; one still reported running 30 minutes past its ' +
+      'ring timeout + this is ended as failed.',
   },
   FREQUENCY_CAP_PER_24H: {
     schema: z.coerce.number().int().min(1).max(20).default(3),

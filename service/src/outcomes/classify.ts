@@ -16,7 +16,9 @@ import type { ClassifiedOutcome } from './classified-outcome.js';
  *
  * Decision order for a finished conversation (first match wins; keep in step with the README):
  *   1. data collection doNotCall is yes (true, "true", "yes")                   → opted_out
- *   2. status `failed`, or phone_call.call_result `failed`                      → failed
+ *   2. status `failed` with call_result `no_answer` / `busy` (it never connected:
+ *      what its call_initiation_failure webhook says, as reconciliation sees it) → no_answer / busy;
+ *      otherwise status `failed`, or phone_call.call_result `failed`           → failed
  *   3. data collection wrongNumber is yes                                       → wrong_number
  *   4. data collection pledgeAmount above 0 (75, "75", "$75.00", "75 dollars")  → pledged (+ frequency)
  *   5. data collection callbackTime collected, parseable or not                 → callback_requested (+ callbackAt)
@@ -119,6 +121,12 @@ function decide(conversation: Conversation, config: ClassificationConfig, timeZo
     return {
       outcome: 'opted_out',
       reason: `data collection ${config.doNotCall} = ${show(doNotCall)}${pledged}`,
+    };
+  }
+  if (conversation.status === 'failed' && (callResult === 'no_answer' || callResult === 'busy')) {
+    return {
+      outcome: callResult,
+      reason: `conversation status = failed, phone_call.call_result = ${callResult} (never connected)`,
     };
   }
   if (conversation.status === 'failed') {

@@ -1,6 +1,5 @@
 import type { EngineDeps } from '../campaigns/engine-deps.js';
 import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
-import { maxCallDurationFor } from '../campaigns/placement/agent-call-limits.js';
 import {
   afterLook,
   type LookResult,
@@ -14,9 +13,8 @@ import { enqueueWriteBack } from '../writeback/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
 
 const LOAD = `
-  SELECT a.id::text, a.status, a.conversation_id, a.placed_at, a.missing_looks, a.missing_since, c.agent_id
-    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
-   WHERE a.id = $1 AND a.portal_id = $2`;
+  SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
+    FROM call_attempts WHERE id = $1 AND portal_id = $2`;
 const NOTE_LOOK = `
   UPDATE call_attempts
      SET check_due_at = $3, missing_looks = missing_looks + $4::int,
@@ -48,20 +46,14 @@ export async function checkPlacedCall(
       placed_at: Date | null;
       missing_looks: number;
       missing_since: Date | null;
-      agent_id: string;
     }>(LOAD, [job.attemptId, job.portalId])
   ).rows[0];
   if (row?.status !== 'placed' || row.conversation_id === null) return 'settled';
 
   const conversation = await deps.elevenlabs.getConversation(row.conversation_id);
   const now = deps.clock.now();
-  const look: LookResult =
-    conversation === null
-      ? 'missing'
-      : conversation.status === 'done' || conversation.status === 'failed'
-        ? 'finished'
-        : 'running';
-  const timing = callTimingOf(deps.settings, await maxCallDurationFor(deps, row.agent_id));
+  const look = lookResultOf(conversation);
+  const timing = callTimingOf(deps.settings);
   let next = afterLook(
     look,
     {
@@ -83,7 +75,7 @@ export async function checkPlacedCall(
       look === 'missing' ? 1 : 0,
       new Date(now),
     ]);
-    return look === 'finished' ? 'recovered' : look;
+    return look === 'finished' ? 'recovered' : look === 'missing' ? 'missing' : 'running';
   }
   if (next.kind !== 'give_up') return 'settled';
   const result = await recordOutcome(
@@ -145,6 +137,12 @@ async function recover(
     }
   }
   return { kind: 'look_again', atMs: nowMs + RECHECK_AFTER_SECS * deps.settings.providerTimeScale * 1000 };
+}
+
+function lookResultOf(conversation: Conversation | null): LookResult {
+  if (conversation === null) return 'missing';
+  if (conversation.status === 'done' || conversation.status === 'failed') return 'finished';
+  return conversation.status === 'processing' ? 'processing' : 'running';
 }
 
 /** The conversation as the post-call webhook would have carried it. */

@@ -33,7 +33,8 @@ export function webhookWorkers(
     }),
     defineWorker({
       queue: CALL_CHECK_QUEUE,
-      options: { pollingIntervalSeconds: 1, localConcurrency: 4 },
+      // Each look is one GET; a look per call in flight per minute (100x that against the sandbox's fast calls).
+      options: { pollingIntervalSeconds: 1, localConcurrency: 8 },
       handle: (data) => checkPlacedCall(deps, writer, data),
     }),
     defineWorker({

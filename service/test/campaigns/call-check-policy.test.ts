@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   afterLook,
   type CallTiming,
-  CHECK_MARGIN_SECS,
+  END_MARGIN_SECS,
+  FIRST_LOOK_AFTER_RING_SECS,
   firstCheckAt,
+  latestEndAt,
   NO_TRACE_LOOKS,
+  PROCESSING_RECHECK_SECS,
   RECHECK_AFTER_SECS,
   STILL_RUNNING_LIMIT_SECS,
 } from '../../src/campaigns/placement/call-check-policy.js';
@@ -19,14 +22,18 @@ const PLACED = Date.parse('2026-12-01T20:00:00Z');
 const fresh = { placedAtMs: PLACED, missingLooks: 0, missingSinceMs: null };
 
 describe('when a placed call is looked up', () => {
-  it('first looks once ring timeout, maximum duration and the margin have passed', () => {
-    expect(firstCheckAt(PLACED, timing)).toBe(PLACED + (30 + 600 + CHECK_MARGIN_SECS) * 1000);
+  it('first looks half a minute after the phone stopped ringing, long before the latest possible end', () => {
+    expect(firstCheckAt(PLACED, timing)).toBe(PLACED + (30 + FIRST_LOOK_AFTER_RING_SECS) * 1000);
+    expect(latestEndAt(PLACED, timing)).toBe(PLACED + (30 + 600 + END_MARGIN_SECS) * 1000);
   });
 
   it('runs on the provider clock: the sandbox looks at its 100x faster calls 100x sooner', () => {
-    expect(firstCheckAt(PLACED, { ...timing, providerTimeScale: 0.01 })).toBe(
-      PLACED + (30 + 600 + CHECK_MARGIN_SECS) * 10,
-    );
+    const fast = { ...timing, providerTimeScale: 0.01 };
+    expect(firstCheckAt(PLACED, fast)).toBe(PLACED + (30 + FIRST_LOOK_AFTER_RING_SECS) * 10);
+    expect(afterLook('running', fresh, PLACED, fast)).toEqual({
+      kind: 'look_again',
+      atMs: PLACED + RECHECK_AFTER_SECS * 10,
+    });
   });
 });
 
@@ -37,21 +44,25 @@ describe('what a look decides', () => {
     expect(afterLook('finished', fresh, at, timing)).toEqual({ kind: 'recover' });
   });
 
-  it('looks at a running call again a minute later', () => {
+  it('looks at a call in progress again a minute later, at one being analysed sooner', () => {
     expect(afterLook('running', fresh, at, timing)).toEqual({
       kind: 'look_again',
       atMs: at + RECHECK_AFTER_SECS * 1000,
     });
+    expect(afterLook('processing', fresh, at, timing)).toEqual({
+      kind: 'look_again',
+      atMs: at + PROCESSING_RECHECK_SECS * 1000,
+    });
   });
 
   it('gives up on a call still running half an hour past its latest possible end', () => {
-    expect(afterLook('running', fresh, at + STILL_RUNNING_LIMIT_SECS * 1000 - 1, timing).kind).toBe(
-      'look_again',
-    );
-    expect(afterLook('running', fresh, at + STILL_RUNNING_LIMIT_SECS * 1000, timing)).toEqual({
+    const limit = latestEndAt(PLACED, timing) + STILL_RUNNING_LIMIT_SECS * 1000;
+    expect(afterLook('running', fresh, limit - 1, timing).kind).toBe('look_again');
+    expect(afterLook('running', fresh, limit, timing)).toEqual({
       kind: 'give_up',
       reason: 'still running at provider',
     });
+    expect(afterLook('processing', fresh, limit, timing).kind).toBe('give_up');
   });
 
   it('spreads looks at a call the provider has no trace of over the grace period, then ends it', () => {

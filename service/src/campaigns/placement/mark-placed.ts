@@ -3,11 +3,11 @@ import type { EngineDeps, EngineSettings } from '../engine-deps.js';
 import { type CallTiming, firstCheckAt } from './call-check-policy.js';
 import * as q from './placement-queries.js';
 
-/** How a call's looks are timed, for a call that may last `maxCallDurationSecs` (see agent-call-limits.ts). */
-export function callTimingOf(settings: EngineSettings, maxCallDurationSecs: number): CallTiming {
+/** How the engine's settings time the looks at placed calls. */
+export function callTimingOf(settings: EngineSettings): CallTiming {
   return {
     ringingTimeoutSecs: settings.ringingTimeoutSecs,
-    maxCallDurationSecs,
+    maxCallDurationSecs: settings.maxCallDurationSecs,
     providerTimeScale: settings.providerTimeScale,
     noTraceGraceMs: settings.noTraceGraceMs,
   };
@@ -23,16 +23,11 @@ export async function markPlaced(
   deps: EngineDeps,
   tx: PoolClient,
   attempt: { readonly id: string; readonly campaignContactId: string },
-  call: {
-    readonly conversationId: string;
-    readonly callSid: string | null;
-    /** The agent's maximum call duration (maxCallDurationFor), read before the transaction began. */
-    readonly maxCallDurationSecs: number;
-  },
+  call: { readonly conversationId: string; readonly callSid: string | null },
 ): Promise<boolean> {
   const now = deps.clock.now();
   const at = new Date(now);
-  const checkAt = firstCheckAt(now, callTimingOf(deps.settings, call.maxCallDurationSecs));
+  const checkAt = firstCheckAt(now, callTimingOf(deps.settings));
   const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [
     attempt.id,
     call.conversationId,

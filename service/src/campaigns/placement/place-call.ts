@@ -3,7 +3,6 @@ import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { maxCallDurationFor } from './agent-call-limits.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
@@ -81,8 +80,6 @@ export async function placeCall(
   }
   checkpoint('checked');
 
-  // Read now (cached per agent), not after the dial: the dial's answer must be recorded without delay.
-  const maxCallDurationSecs = await maxCallDurationFor(deps, attempt.agent_id);
   const waitMs = await takePacingSlot(deps, attempt);
   if (waitMs > MAX_PACING_WAIT_MS) {
     await release(deps, attempt, { kind: 'requeue', atMs: deps.clock.now() + waitMs, reason: 'pacing' });
@@ -105,7 +102,7 @@ export async function placeCall(
     ringingTimeoutSecs: deps.settings.ringingTimeoutSecs,
   });
   checkpoint('answered');
-  await recordDialResult(deps, attempt, result, maxCallDurationSecs);
+  await recordDialResult(deps, attempt, result);
   checkpoint('recorded');
 }
 
@@ -194,12 +191,7 @@ async function release(deps: EngineDeps, a: AttemptRow, refusal: Refusal): Promi
   deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
 }
 
-async function recordDialResult(
-  deps: EngineDeps,
-  a: AttemptRow,
-  result: DialResult,
-  maxCallDurationSecs: number,
-): Promise<void> {
+async function recordDialResult(deps: EngineDeps, a: AttemptRow, result: DialResult): Promise<void> {
   const now = deps.clock.now();
   const at = new Date(now);
   const log = deps.logger.child({ attemptId: a.id, to: maskPhone(a.phone_e164) });
@@ -210,11 +202,7 @@ async function recordDialResult(
           deps,
           tx,
           { id: a.id, campaignContactId: a.campaign_contact_id },
-          {
-            conversationId: result.conversationId,
-            callSid: result.callSid ?? result.sipCallId ?? null,
-            maxCallDurationSecs,
-          },
+          { conversationId: result.conversationId, callSid: result.callSid ?? result.sipCallId ?? null },
         ),
       );
       log.info({ conversationId: result.conversationId }, 'call placed');

@@ -1,6 +1,5 @@
 import { withTransaction } from '../../db/pool.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { maxCallDurationFor } from './agent-call-limits.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
 import type { AttemptJob } from './placement-queue.js';
@@ -49,13 +48,12 @@ export async function reconcileDial(
   const match = page.conversations[0];
   const at = new Date(deps.clock.now());
   if (match) {
-    const maxCallDurationSecs = await maxCallDurationFor(deps, row.agent_id);
     await withTransaction(deps.pool, (tx) =>
       markPlaced(
         deps,
         tx,
         { id: row.id, campaignContactId: row.campaign_contact_id },
-        { conversationId: match.conversationId, callSid: null, maxCallDurationSecs },
+        { conversationId: match.conversationId, callSid: null },
       ),
     );
     deps.logger.info(

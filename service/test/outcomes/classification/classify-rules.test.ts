@@ -75,6 +75,20 @@ describe('decision order', () => {
     expect(classify(data)).toMatchObject({ outcome: 'failed', pledgeAmount: null, pledgeFrequency: null });
   });
 
+  it.each([
+    ['no_answer', 'no_answer'],
+    ['busy', 'busy'],
+    ['failed', 'failed'],
+    [null, 'failed'],
+  ])(
+    'reads a failed conversation whose call_result is %s (never connected, as reconciliation finds it) as %s',
+    (callResult, outcome) => {
+      const data = withCallResult(baseData(), callResult);
+      data.status = 'failed';
+      expect(classify(data).outcome).toBe(outcome);
+    },
+  );
+
   it('drops a pledge made by the wrong person', () => {
     const result = classify(collect(baseData(), { wrong_number: 'true', pledge_amount: 40 }));
     expect(result).toMatchObject({ outcome: 'wrong_number', pledgeAmount: null, pledgeFrequency: null });
