@@ -27,3 +27,6 @@ export interface CrashReport {
   /** The how-many-th time this process reached the step. */
   readonly hit: number;
 }
+
+/** Written to stdout by service-process.ts once the service runs, followed by its URL. */
+export const SERVICE_READY_MARKER = 'SERVICE-READY';
