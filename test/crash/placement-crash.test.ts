@@ -12,7 +12,7 @@ import {
   usPhone,
 } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitWhileProgressing } from '../helpers/wait.js';
 import { type CrashReport, PLACEMENT_STEPS } from './crash-protocol.js';
 import { startWorkerProcess, type WorkerEnv, type WorkerExit } from './worker-process.js';
 
@@ -34,7 +34,8 @@ const CRASHES_PER_STEP = 3;
 const CRASH_AFTER = [1, 4, 2];
 /** A worker that has not reached its step by then has nothing left to crash on. */
 const CRASH_RUN_DEADLINE_MS = 60_000;
-const SETTLE_DEADLINE_MS = 120_000;
+/** The settling worker is waited for as long as it gets on; this long without any change is a failure. */
+const SETTLE_STALL_MS = 90_000;
 
 // Both processes see the same engine time: a Tuesday afternoon in New York, whatever the real time of day.
 const CLOCK_OFFSET_MS = TUESDAY_AFTERNOON_NY - Date.now();
@@ -135,6 +136,15 @@ const FATE_OF_CRASHED_ATTEMPT: Partial<Record<PlacementStep, Fate>> = {
   recorded: { status: 'placed', dialled: true, reconciled: false },
 };
 
+/** What the workers have done so far: attempts by status and contacts by state (changes while they get on). */
+async function progressOf(db: TestDatabase): Promise<string> {
+  const { rows } = await db.pool.query<{ what: string; n: number }>(
+    `SELECT 'attempt ' || status AS what, count(*)::int AS n FROM call_attempts GROUP BY 1
+     UNION ALL SELECT 'contact ' || state, count(*)::int FROM campaign_contacts GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => `${r.what}: ${r.n}`).join(', ');
+}
+
 /** Nothing in flight but placed calls, and nobody due: the state a worker would leave alone. */
 async function settled(db: TestDatabase): Promise<boolean> {
   const { rows } = await db.pool.query<{ unsettled: number; due: number }>(
@@ -184,11 +194,11 @@ async function crashRepeatedly(step: PlacementStep, db: TestDatabase, base: Work
 
     const last = startWorkerProcess(base);
     try {
-      await waitUntil(() => settled(db), {
-        timeoutMs: SETTLE_DEADLINE_MS,
-        intervalMs: 250,
-        what: `the campaign to settle after crashes at ${step}`,
-      });
+      await waitWhileProgressing(
+        () => settled(db),
+        () => progressOf(db),
+        { stallMs: SETTLE_STALL_MS, what: `the campaign to settle after crashes at ${step}` },
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\nlast worker output:\n${last.output()}`);
     } finally {

@@ -17,7 +17,7 @@ import {
 } from '../helpers/campaign-fixtures.js';
 import { startTsProcess, type TsProcess } from '../helpers/child-process.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil, waitWhileProgressing } from '../helpers/wait.js';
 import { SERVICE_READY_MARKER } from './crash-protocol.js';
 
 /**
@@ -159,11 +159,18 @@ describe('a service killed with SIGKILL mid-campaign and started again', () => {
       (await db.pool.query<{ status: string }>('SELECT status FROM campaigns WHERE id = $1', [campaign]))
         .rows[0]?.status;
     try {
-      await waitUntil(async () => (await status()) === 'completed', {
-        timeoutMs: 180_000,
-        intervalMs: 250,
-        what: 'the campaign to complete after the restart',
-      });
+      await waitWhileProgressing(
+        async () => (await status()) === 'completed',
+        async () =>
+          JSON.stringify(
+            (
+              await db.pool.query(
+                `SELECT status, count(*)::int AS n FROM call_attempts GROUP BY 1 ORDER BY 1`,
+              )
+            ).rows,
+          ),
+        { stallMs: 60_000, what: 'the campaign to complete after the restart' },
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\nservice output:\n${second.output()}`);
     }
