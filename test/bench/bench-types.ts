@@ -13,6 +13,8 @@ export interface Target {
   readonly measured: number;
   readonly limit: number;
   readonly unit: string;
+  /** How measured must stand to limit; `<` when not given. */
+  readonly relation?: '<' | '<=';
   readonly pass: boolean;
 }
 

@@ -65,6 +65,7 @@ export const lostWebhooksBenchmark: Benchmark = {
           measured: round(ratio),
           limit: TARGET_RATIO,
           unit: 'x',
+          relation: '<=',
           pass: ratio <= TARGET_RATIO,
         },
         {
@@ -72,6 +73,7 @@ export const lostWebhooksBenchmark: Benchmark = {
           measured: violations.length,
           limit: 0,
           unit: '',
+          relation: '<=',
           pass: violations.length === 0,
         },
       ],

@@ -42,7 +42,7 @@ export function renderTable(outcome: BenchOutcome): string {
   for (const t of targets) {
     const verdict = t.pass ? 'PASS' : 'FAIL';
     lines.push(
-      `   ${verdict} ${t.label}: ${format(t.measured)} ${t.unit} (target < ${format(t.limit)} ${t.unit})`,
+      `   ${verdict} ${t.label}: ${format(t.measured)} ${t.unit} (target ${t.relation ?? '<'} ${format(t.limit)} ${t.unit})`,
     );
   }
   for (const note of notes) lines.push(`   - ${note}`);

@@ -165,6 +165,37 @@ describe('looking up a placed call when it should have ended', () => {
     expect((await attempt(attemptId))?.outcome).toBe('declined');
   });
 
+  it('looks at each call on its own: a lookup that fails for one call does not hold up another', async () => {
+    const sandbox = service.integrations.sandbox!;
+    sandbox.elevenlabs.setFaults({ dropWebhook: { next: 2 } });
+    const broken = await placedCall();
+    const fine = await placedCall();
+    await sandbox.elevenlabs.settleAll();
+    const real = service.integrations.elevenlabs;
+    const deps = {
+      ...service.engine,
+      elevenlabs: {
+        ...real,
+        getConversation: async (id: string) => {
+          if (id === broken.conversationId) throw new Error('ElevenLabs answered 500 for this conversation');
+          return real.getConversation(id);
+        },
+      },
+    };
+    const portalId = sandbox.demoPortal.portalId;
+    const results = await Promise.allSettled([
+      checkPlacedCall(deps, service.writer, { attemptId: broken.attemptId, portalId }),
+      checkPlacedCall(deps, service.writer, { attemptId: fine.attemptId, portalId }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    await waitUntil(async () => (await attempt(fine.attemptId))?.status === 'ended', {
+      what: 'the outcome of the call whose lookup worked',
+    });
+    expect((await attempt(broken.attemptId))?.status).toBe('placed');
+    // Its own next look (here the real client) recovers it.
+    expect(await check(broken.attemptId)).toBe('recovered');
+  });
+
   it('looks again later at a call that is still running, and leaves it placed', async () => {
     const sandbox = service.integrations.sandbox!;
     sandbox.elevenlabs.resetFaults();
