@@ -6,11 +6,9 @@ import { type Conversation, conversationSchema } from './conversation-schema.js'
 import { buildDialBody, dialResultFromAnswer, dialResultFromError } from './dial.js';
 import { ElevenLabsApiError, readApiError, transportFailure } from './errors.js';
 import {
-  agentDetailSchema,
   agentsPageSchema,
   conversationsPageSchema,
   phoneNumbersSchema,
-  toAgentDetail,
   toAgents,
   toConversationSummaries,
   toPhoneNumbers,
@@ -203,10 +201,6 @@ export function createElevenLabsClient(options: ElevenLabsClientOptions): Eleven
     getConversation,
     listConversations,
     listAgents,
-    getAgent: async (agentId) => {
-      const agent = await getJson(`/v1/convai/agents/${encodeURIComponent(agentId)}`, {}, agentDetailSchema);
-      return agent ? toAgentDetail(agent) : null;
-    },
     listPhoneNumbers: async () =>
       toPhoneNumbers(await getRequired('/v1/convai/phone-numbers', {}, phoneNumbersSchema)),
     listVoices: async () => toVoices(await getRequired('/v1/voices', {}, voicesSchema)),

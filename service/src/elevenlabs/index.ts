@@ -15,7 +15,6 @@ export { DEFAULT_RINGING_TIMEOUT_SECS, MIN_RINGING_TIMEOUT_SECS } from './dial.j
 export { ElevenLabsApiError, type ElevenLabsFailure } from './errors.js';
 export type {
   Agent,
-  AgentDetail,
   ConversationListQuery,
   ConversationPage,
   ConversationSummary,

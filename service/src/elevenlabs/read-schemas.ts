@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Agent, AgentDetail, ConversationSummary, PhoneNumber, Voice } from './types.js';
+import type { Agent, ConversationSummary, PhoneNumber, Voice } from './types.js';
 
 /**
  * Wire (snake_case) schemas of the list endpoints, each with its mapping into our types. Field names are the
@@ -36,26 +36,6 @@ export function toAgents(page: z.output<typeof agentsPageSchema>): Agent[] {
     lastCallTimeUnixSecs: a.last_call_time_unix_secs ?? null,
     archived: a.archived ?? false,
   }));
-}
-
-/** `GET /v1/convai/agents/{agent_id}`: only what this service reads of the agent's configuration. */
-export const agentDetailSchema = z.looseObject({
-  agent_id: z.string(),
-  name: text,
-  conversation_config: z
-    .looseObject({
-      conversation: z.looseObject({ max_duration_seconds: num }).nullish(),
-    })
-    .nullish(),
-});
-
-export function toAgentDetail(a: z.output<typeof agentDetailSchema>): AgentDetail {
-  const max = a.conversation_config?.conversation?.max_duration_seconds;
-  return {
-    agentId: a.agent_id,
-    name: a.name ?? a.agent_id,
-    maxCallDurationSecs: typeof max === 'number' && max > 0 ? max : null,
-  };
 }
 
 /** `GET /v1/convai/phone-numbers` answers a bare array, discriminated by `provider`. */

@@ -111,14 +111,6 @@ export interface Voice {
   labels: Record<string, string>;
 }
 
-/** One agent's configuration, as far as placing and timing its calls needs it. */
-export interface AgentDetail {
-  agentId: string;
-  name: string;
-  /** `conversation_config.conversation.max_duration_seconds`; null when the answer does not say. */
-  maxCallDurationSecs: number | null;
-}
-
 export interface ElevenLabsApi {
   /** Never throws for an HTTP or network outcome, and never retries: a retried dial can ring a donor twice. */
   placeOutboundCall(req: OutboundCallRequest): Promise<DialResult>;
@@ -127,8 +119,6 @@ export interface ElevenLabsApi {
   listConversations(query: ConversationListQuery): Promise<ConversationPage>;
   /** Every agent of the workspace (follows the cursor). */
   listAgents(): Promise<Agent[]>;
-  /** One agent's configuration; null on 404. */
-  getAgent(agentId: string): Promise<AgentDetail | null>;
   listPhoneNumbers(): Promise<PhoneNumber[]>;
   listVoices(): Promise<Voice[]>;
   /** A short text-to-speech sample, MP3 bytes. */

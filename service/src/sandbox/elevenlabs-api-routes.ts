@@ -3,7 +3,6 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { z } from 'zod';
 import type { CallSimulator, DialRecord } from './elevenlabs-calls.js';
 import {
-  agentDetailWire,
   agentSummaryWire,
   findAgent,
   findPhoneNumber,
@@ -237,12 +236,6 @@ export function elevenLabsApiRoutes(ctx: ElevenLabsApiContext): Router {
       agentSummaryWire(a, lastCall(a.agentId)),
     );
     return res.json({ agents, next_cursor: null, has_more: false });
-  });
-
-  router.get('/v1/convai/agents/:agentId', (req, res) => {
-    const agent = findAgent(req.params.agentId);
-    if (!agent) return detail(res, 404, 'agent_not_found', `Agent ${req.params.agentId} not found`);
-    return res.json(agentDetailWire(agent));
   });
 
   router.get('/v1/convai/phone-numbers', (_req, res) => res.json(SANDBOX_PHONE_NUMBERS.map(phoneNumberWire)));

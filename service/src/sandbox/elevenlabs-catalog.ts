@@ -10,9 +10,6 @@ export interface SandboxAgent {
   readonly voiceId: string;
   readonly tags: readonly string[];
   readonly createdAtUnixSecs: number;
-  /** `conversation_config.conversation.max_duration_seconds`: no sandbox call lasts longer (stories top out ~240 s). */
-  readonly maxDurationSecs: number;
-  readonly firstMessage: string;
 }
 
 export interface SandboxPhoneNumber {
@@ -29,8 +26,6 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     voiceId: 'sbxVoiceAva000000001',
     tags: ['fundraising', 'sandbox'],
     createdAtUnixSecs: 1_767_225_600,
-    maxDurationSecs: 300,
-    firstMessage: 'Hi {{first_name}}, this is Ava calling from Riverside Food Bank.',
   },
   {
     agentId: 'agent_sbx02lapseddonorreactiv00',
@@ -38,8 +33,6 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     voiceId: 'sbxVoiceLeo000000002',
     tags: ['fundraising', 'reactivation', 'sandbox'],
     createdAtUnixSecs: 1_767_312_000,
-    maxDurationSecs: 300,
-    firstMessage: 'Hi {{first_name}}, this is Leo from Riverside Food Bank. We have missed you!',
   },
 ];
 
@@ -89,22 +82,6 @@ export function agentSummaryWire(agent: SandboxAgent, lastCallUnixSecs: number |
     access_info: ACCESS_INFO,
     last_call_time_unix_secs: lastCallUnixSecs,
     archived: false,
-  };
-}
-
-/** GET /v1/convai/agents/{agent_id}: the parts of `GetAgentResponseModel` a dialler reads. */
-export function agentDetailWire(agent: SandboxAgent) {
-  return {
-    agent_id: agent.agentId,
-    name: agent.name,
-    conversation_config: {
-      agent: { first_message: agent.firstMessage, language: 'en' },
-      tts: { voice_id: agent.voiceId },
-      conversation: { max_duration_seconds: agent.maxDurationSecs },
-    },
-    tags: [...agent.tags],
-    metadata: { created_at_unix_secs: agent.createdAtUnixSecs },
-    access_info: ACCESS_INFO,
   };
 }
 
