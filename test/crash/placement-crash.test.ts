@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import type { PlacementStep } from '../../service/src/campaigns/placement/place-call.js';
 import { shiftedClock } from '../../service/src/clock.js';
 import { BOSS_SCHEMA } from '../../service/src/jobs/boss.js';
-import { createDemoPortal, type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
 import {
   insertCampaign,
   insertContacts,
@@ -12,6 +12,7 @@ import {
   usPhone,
 } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
+import { callableDemoContacts } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 import { type CrashReport, PLACEMENT_STEPS } from './crash-protocol.js';
 import { startWorkerProcess, type WorkerEnv, type WorkerExit } from './worker-process.js';
@@ -56,20 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.stop();
 });
-
-/** Demo-portal contacts (the 100k list) that are callable: not do-not-call, consent given. */
-function callableDemoContacts(count: number, skip: number): string[] {
-  const portal = createDemoPortal();
-  const list = portal.lists.find((l) => l.size === 100_000);
-  if (!list) throw new Error('the demo portal has no 100k list');
-  const ids: string[] = [];
-  for (let i = skip; ids.length < count; i++) {
-    const id = list.memberAt(i).recordId;
-    const p = portal.contact(id)?.properties;
-    if (p?.fundraising_do_not_call === 'false' && p.ai_call_consent === 'true') ids.push(id);
-  }
-  return ids;
-}
 
 /**
  * pg-boss notices a killed worker's jobs (heartbeat gone for 10 s) only in a monitor pass, which runs every

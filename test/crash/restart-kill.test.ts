@@ -7,7 +7,7 @@ import {
 } from '../../service/src/campaigns/placement/call-check-policy.js';
 import { shiftedClock } from '../../service/src/clock.js';
 import { freePort } from '../../service/src/db/embedded-postgres.js';
-import { createDemoPortal, type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
 import {
   insertCampaign,
   insertContacts,
@@ -17,6 +17,7 @@ import {
 } from '../helpers/campaign-fixtures.js';
 import { startTsProcess, type TsProcess } from '../helpers/child-process.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
+import { callableDemoContacts } from '../helpers/sandbox-service.js';
 import { waitUntil, waitWhileProgressing } from '../helpers/wait.js';
 import { SERVICE_READY_MARKER } from './crash-protocol.js';
 
@@ -86,20 +87,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Callable demo contacts: not do-not-call, consent given. */
-function callableDemoContacts(count: number): string[] {
-  const portal = createDemoPortal();
-  const list = portal.lists.find((l) => l.size === 100_000);
-  if (!list) throw new Error('the demo portal has no 100k list');
-  const ids: string[] = [];
-  for (let i = 5_000; ids.length < count; i++) {
-    const id = list.memberAt(i).recordId;
-    const p = portal.contact(id)?.properties;
-    if (p?.fundraising_do_not_call === 'false' && p.ai_call_consent === 'true') ids.push(id);
-  }
-  return ids;
-}
-
 const count = async (sql: string, params: unknown[] = []) =>
   Number((await db.pool.query<{ n: number }>(sql, params)).rows[0]?.n);
 
@@ -126,7 +113,7 @@ describe('a service killed with SIGKILL mid-campaign and started again', () => {
       db.pool,
       portalId,
       campaign,
-      callableDemoContacts(CONTACTS).map((contactId, i) => ({ contactId, phone: usPhone(3_000 + i) })),
+      callableDemoContacts(CONTACTS, 5_000).map((contactId, i) => ({ contactId, phone: usPhone(3_000 + i) })),
     );
     const port = await freePort();
     const webhookUrl = `http://127.0.0.1:${port}/webhooks/elevenlabs`;

@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '../../service/src/config/config.js';
 import type { RunningService } from '../../service/src/runtime.js';
+import { createDemoPortal } from '../../service/src/sandbox/index.js';
 import type { TestDatabase } from './database.js';
 
 /** A sandbox service's config on a test database: any free port, a short shutdown; `env` adds or overrides. */
@@ -31,4 +32,21 @@ export async function demoListContactIds(service: RunningService, n: number): Pr
     if (!after) break;
   }
   return ids.slice(0, n);
+}
+
+/**
+ * Contact ids of the demo portal's 100,000-contact list that may be called (not do-not-call, consent given),
+ * from the `skip`-th member on, read from the demo data itself (no service needed).
+ */
+export function callableDemoContacts(count: number, skip = 0): string[] {
+  const portal = createDemoPortal();
+  const list = portal.lists.find((l) => l.size === 100_000);
+  if (!list) throw new Error('the demo portal has no 100k list');
+  const ids: string[] = [];
+  for (let i = skip; ids.length < count; i++) {
+    const id = list.memberAt(i).recordId;
+    const p = portal.contact(id)?.properties;
+    if (p?.fundraising_do_not_call === 'false' && p.ai_call_consent === 'true') ids.push(id);
+  }
+  return ids;
 }

@@ -71,6 +71,15 @@ function transcription(conversationId: string, extra: { summary?: string; rawFie
   );
 }
 
+const outcomeRecorded = (attemptId: string) =>
+  waitUntil(
+    async () =>
+      (await count(`SELECT count(*)::int AS n FROM call_attempts WHERE id = $1 AND status = 'ended'`, [
+        attemptId,
+      ])) === 1,
+    { what: 'the outcome recorded', timeoutMs: 10_000 },
+  );
+
 let seq = 0;
 async function placedAttempt(): Promise<{ attemptId: string; conversationId: string }> {
   seq += 1;
@@ -119,13 +128,7 @@ describe('events Postgres cannot hold as jsonb', () => {
   it('processes an outcome whose summary carries \\u0000, with the character replaced', async () => {
     const { attemptId, conversationId } = await placedAttempt();
     expect((await post(transcription(conversationId, { summary: 'said \u0000 no' }))).status).toBe(200);
-    await waitUntil(
-      async () =>
-        (await count(`SELECT count(*)::int AS n FROM call_attempts WHERE id = $1 AND status = 'ended'`, [
-          attemptId,
-        ])) === 1,
-      { what: 'the outcome recorded', timeoutMs: 10_000 },
-    );
+    await outcomeRecorded(attemptId);
     const detail = await db.pool.query<{ summary: string }>(
       `SELECT outcome_detail->>'summary' AS summary FROM call_attempts WHERE id = $1`,
       [attemptId],
@@ -136,13 +139,7 @@ describe('events Postgres cannot hold as jsonb', () => {
   it('processes an outcome whose payload nests 100,000 deep in a field it does not read', async () => {
     const { attemptId, conversationId } = await placedAttempt();
     expect((await post(transcription(conversationId, { rawField: DEEP }))).status).toBe(200);
-    await waitUntil(
-      async () =>
-        (await count(`SELECT count(*)::int AS n FROM call_attempts WHERE id = $1 AND status = 'ended'`, [
-          attemptId,
-        ])) === 1,
-      { what: 'the outcome recorded', timeoutMs: 10_000 },
-    );
+    await outcomeRecorded(attemptId);
   });
 
   it('refuses a body that is not UTF-8, and a conversation id too long to be one, with a 400 naming the field', async () => {
