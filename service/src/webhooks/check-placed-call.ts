@@ -1,4 +1,4 @@
-import type { EngineDeps } from '../campaigns/engine-deps.js';
+import { bossDb, type EngineDeps } from '../campaigns/engine-deps.js';
 import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
 import {
   afterLook,
@@ -8,9 +8,11 @@ import {
 } from '../campaigns/placement/call-check-policy.js';
 import { callTimingOf } from '../campaigns/placement/mark-placed.js';
 import type { AttemptJob } from '../campaigns/placement/placement-queue.js';
+import { withTransaction } from '../db/pool.js';
 import type { Conversation } from '../elevenlabs/index.js';
 import { enqueueWriteBack } from '../writeback/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
+import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
 
 const LOAD = `
   SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
@@ -21,7 +23,10 @@ const NOTE_LOOK = `
          missing_since = CASE WHEN $4::int = 1 THEN coalesce(missing_since, $5) ELSE missing_since END
    WHERE id = $1 AND portal_id = $2 AND status = 'placed'`;
 
-const EVENT_STATE = `SELECT processed_at, process_error FROM webhook_events WHERE dedupe_key = $1`;
+const EVENT_STATE = `SELECT id, processed_at, process_error FROM webhook_events WHERE dedupe_key = $1`;
+const REOPEN_EVENT = `UPDATE webhook_events SET processed_at = NULL, process_error = NULL WHERE id = $1`;
+/** What processing records for an event it could not match to an attempt (see process-webhook-event.ts). */
+const NOT_MATCHED = 'no matching attempt';
 
 export type CheckResult = 'settled' | 'recovered' | 'running' | 'missing' | 'given_up';
 
@@ -103,9 +108,9 @@ export async function checkPlacedCall(
 
 /**
  * Stores a finished conversation as its webhook would have been; its processing job then records the outcome.
- * One more look follows, which finds the attempt ended, unless the stored event could not settle it (processed,
- * yet the attempt is still placed: its content was unreadable), in which case the attempt ends as failed rather
- * than hold its slot for ever.
+ * One more look follows, which finds the attempt ended. When the event was already stored and processed yet the
+ * attempt is still placed: set aside as not ours (it came before we knew), it is processed again; unreadable,
+ * the attempt ends as failed rather than hold its slot for ever.
  */
 async function recover(
   deps: EngineDeps,
@@ -124,11 +129,23 @@ async function recover(
     );
   } else {
     const processed = (
-      await deps.pool.query<{ processed_at: Date | null; process_error: string | null }>(EVENT_STATE, [
-        event.dedupeKey,
-      ])
+      await deps.pool.query<{ id: string; processed_at: Date | null; process_error: string | null }>(
+        EVENT_STATE,
+        [event.dedupeKey],
+      )
     ).rows[0];
-    if (processed?.processed_at) {
+    if (processed?.processed_at && processed.process_error?.startsWith(NOT_MATCHED)) {
+      // Its webhook came before we knew the conversation was ours (and without our attempt id), and was set
+      // aside as not ours: now that the attempt carries the conversation id, process it again.
+      await withTransaction(deps.pool, async (tx) => {
+        await tx.query(REOPEN_EVENT, [processed.id]);
+        await deps.boss.send(
+          WEBHOOK_PROCESS_QUEUE.name,
+          { eventId: Number(processed.id) },
+          { db: bossDb(tx) },
+        );
+      });
+    } else if (processed?.processed_at) {
       deps.logger.error(
         { attemptId, conversationId: conversation.conversation_id, error: processed.process_error },
         "the call's post-call event was processed without settling it",

@@ -165,6 +165,30 @@ describe('looking up a placed call when it should have ended', () => {
     expect((await attempt(attemptId))?.outcome).toBe('declined');
   });
 
+  it('processes again a webhook that was set aside as not ours before the call was known to be ours', async () => {
+    const sandbox = service.integrations.sandbox!;
+    sandbox.elevenlabs.setFaults({ dropWebhook: { next: 1 } });
+    const { attemptId, conversationId } = await placedCall();
+    await sandbox.elevenlabs.settleAll();
+    // What an early webhook without our attempt id leaves behind once its patience ran out.
+    const body = JSON.stringify({
+      type: 'post_call_transcription',
+      event_timestamp: Math.floor(clock.now() / 1000),
+      data: { ...sandbox.elevenlabs.conversation(conversationId), user_id: null },
+    });
+    await db.pool.query(
+      `INSERT INTO webhook_events (event_type, conversation_id, dedupe_key, body, processed_at, process_error)
+       VALUES ('post_call_transcription', $1, $2, $3, now(), 'no matching attempt: not a call we placed')`,
+      [conversationId, `post_call_transcription:${conversationId}`, body],
+    );
+    expect(await check(attemptId)).toBe('recovered');
+    await waitUntil(async () => (await attempt(attemptId))?.status === 'ended', {
+      what: 'the outcome of the reprocessed webhook',
+      timeoutMs: 10_000,
+    });
+    expect(await attempt(attemptId)).toMatchObject({ outcome: 'declined' });
+  });
+
   it('looks at each call on its own: a lookup that fails for one call does not hold up another', async () => {
     const sandbox = service.integrations.sandbox!;
     sandbox.elevenlabs.setFaults({ dropWebhook: { next: 2 } });
