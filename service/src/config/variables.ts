@@ -120,7 +120,7 @@ export const variables = {
   DISPATCH_INTERVAL_MS: {
     schema: z.coerce.number().int().min(100).max(60_000).default(1000),
     default: '1000',
-    doc: 'How often the dispatcher looks for due contacts and free call slots.',
+    doc: 'How often the dispatcher looks for due contacts and free call slots, and for placed calls due a look at ElevenLabs.',
   },
   DIAL_CHECK_MAX_AGE_SECONDS: {
     schema: z.coerce.number().int().min(0).max(900).default(60),
