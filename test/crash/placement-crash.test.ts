@@ -295,7 +295,7 @@ async function verifyNothingDoubledOrLost(
 describe.concurrent('a placement worker killed at any step never dials an attempt twice and loses no contact', () => {
   it.for(PLACEMENT_STEPS.map((step, index) => ({ step, index })))(
     'killed repeatedly at "$step"',
-    { timeout: 300_000 },
+    { timeout: 600_000 },
     async ({ step, index }, { expect }) => {
       const db = await createTestDatabase({ migrated: true });
       try {

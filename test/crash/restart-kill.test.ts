@@ -231,5 +231,5 @@ describe('a service killed with SIGKILL mid-campaign and started again', () => {
         `campaign completed ${((lastEnd - restartedAt) / 1000).toFixed(1)} s (engine time) after the restart; ` +
         `bound for a vanished call ${(boundMs / 1000).toFixed(1)} s`,
     );
-  }, 300_000);
+  }, 600_000);
 });
