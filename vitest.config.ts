@@ -1,17 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+/** System tests: real processes, real time (bounded by observable progress), whole campaigns. Minutes, not seconds. */
+const SYSTEM_TESTS = ['test/**/*.test.ts', 'service/test/campaigns/import/import-100k.test.ts'];
+
 export default defineConfig({
   // Workspace packages export their TypeScript source under the 'source' condition (see shared/package.json).
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['service/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'test/bench/**'],
-    // One Postgres for the run (embedded, or DATABASE_URL); each test file gets its own database in it.
+    // One Postgres for the run (embedded, or DATABASE_URL); each test file gets its own database in it, copied
+    // from one migrated template.
     globalSetup: ['test/setup/global-setup.ts'],
     environment: 'node',
+    // Most test files mostly wait on Postgres or on a local HTTP server: more files at once than cores.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 90_000,
     teardownTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['service/**/*.test.ts', 'shared/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...SYSTEM_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'system', include: SYSTEM_TESTS, exclude: ['**/node_modules/**', 'test/bench/**'] },
+      },
+    ],
   },
 });

@@ -7,7 +7,7 @@ let db: TestDatabase;
 let integrations: Integrations;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
+  db = await createTestDatabase();
   integrations = await createIntegrations({
     config: loadConfig({ ELEVENLABS_WEBHOOK_SECRET: 'whsec-test', HUBSPOT_CLIENT_SECRET: 'hs-secret-test' }),
     pool: db.pool,

@@ -4,7 +4,7 @@
  * every figure to .data/bench-results.json. Exits 1 when a benchmark fails or misses its target.
  */
 import path from 'node:path';
-import { createBenchDatabase, settleBenchServer, startBenchServer } from './bench-postgres.js';
+import { settleBenchServer, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { lostWebhooksBenchmark } from './lost-webhooks.bench.js';
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       const started = performance.now();
       let outcome: BenchOutcome;
       try {
-        const result = await bench.run({ createDatabase: () => createBenchDatabase(server.adminUrl), log });
+        const result = await bench.run({ createDatabase: () => server.createDatabase(), log });
         outcome = { name: bench.name, description: bench.description, seconds: elapsed(started), result };
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -297,7 +297,7 @@ describe.concurrent('a placement worker killed at any step never dials an attemp
     'killed repeatedly at "$step"',
     { timeout: 600_000 },
     async ({ step, index }, { expect }) => {
-      const db = await createTestDatabase({ migrated: true });
+      const db = await createTestDatabase();
       try {
         const { portalId, agentId, phoneNumberId } = sandbox.demoPortal;
         await insertPortal(db.pool, portalId);

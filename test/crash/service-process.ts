@@ -17,6 +17,7 @@ const env = z
     CLOCK_OFFSET_MS: z.coerce.number().int(),
     PROVIDER_TIME_SCALE: z.coerce.number().positive(),
     NO_TRACE_GRACE_MS: z.coerce.number().int().positive(),
+    UNKNOWN_DIAL_GRACE_MS: z.coerce.number().int().positive(),
   })
   .parse(process.env);
 
@@ -28,6 +29,7 @@ const service = await startService({
   engineSettings: {
     providerTimeScale: env.PROVIDER_TIME_SCALE,
     noTraceGraceMs: env.NO_TRACE_GRACE_MS,
+    unknownDialGraceMs: env.UNKNOWN_DIAL_GRACE_MS,
     dispatchIntervalMs: 250,
   },
 });

@@ -23,7 +23,10 @@ const NOTE_LOOK = `
          missing_since = CASE WHEN $4::int = 1 THEN coalesce(missing_since, $5) ELSE missing_since END
    WHERE id = $1 AND portal_id = $2 AND status = 'placed'`;
 
-const EVENT_STATE = `SELECT id, processed_at, process_error FROM webhook_events WHERE dedupe_key = $1`;
+const EVENT_STATE = `
+  SELECT e.id, e.processed_at, e.process_error, a.status AS attempt_status
+    FROM webhook_events e, call_attempts a
+   WHERE e.dedupe_key = $1 AND a.id = $2`;
 const REOPEN_EVENT = `UPDATE webhook_events SET processed_at = NULL, process_error = NULL WHERE id = $1`;
 /** What processing records for an event it could not match to an attempt (see process-webhook-event.ts). */
 const NOT_MATCHED = 'no matching attempt';
@@ -69,7 +72,11 @@ export async function checkPlacedCall(
     now,
     timing,
   );
-  if (next.kind === 'recover' && conversation) next = await recover(deps, writer, row.id, conversation, now);
+  if (next.kind === 'recover' && conversation) {
+    const recovered = await recover(deps, writer, row.id, conversation, now);
+    if (recovered === 'settled') return 'settled';
+    next = recovered;
+  }
 
   if (next.kind === 'look_again') {
     // The engine's call-check loop sends the next look when it is due.
@@ -118,7 +125,7 @@ async function recover(
   attemptId: string,
   conversation: Conversation,
   nowMs: number,
-): Promise<NextStep> {
+): Promise<NextStep | 'settled'> {
   const event = conversationEvent(conversation, nowMs);
   const stored = await writer.write(event);
   if (stored === 'unstorable') return { kind: 'give_up', reason: 'outcome could not be stored' };
@@ -129,12 +136,16 @@ async function recover(
     );
   } else {
     const processed = (
-      await deps.pool.query<{ id: string; processed_at: Date | null; process_error: string | null }>(
-        EVENT_STATE,
-        [event.dedupeKey],
-      )
+      await deps.pool.query<{
+        id: string;
+        processed_at: Date | null;
+        process_error: string | null;
+        attempt_status: string;
+      }>(EVENT_STATE, [event.dedupeKey, attemptId])
     ).rows[0];
-    if (processed?.processed_at && processed.process_error?.startsWith(NOT_MATCHED)) {
+    // Its webhook came and was processed while we looked: nothing left to do.
+    if (processed?.attempt_status !== 'placed') return 'settled';
+    if (processed.processed_at && processed.process_error?.startsWith(NOT_MATCHED)) {
       // Its webhook came before we knew the conversation was ours (and without our attempt id), and was set
       // aside as not ours: now that the attempt carries the conversation id, process it again.
       await withTransaction(deps.pool, async (tx) => {
@@ -145,7 +156,7 @@ async function recover(
           { db: bossDb(tx) },
         );
       });
-    } else if (processed?.processed_at) {
+    } else if (processed.processed_at) {
       deps.logger.error(
         { attemptId, conversationId: conversation.conversation_id, error: processed.process_error },
         "the call's post-call event was processed without settling it",

@@ -55,7 +55,7 @@ const elevenlabs = {
 };
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
+  db = await createTestDatabase();
   deps = await engineDeps(db, {
     clock,
     elevenlabs: elevenlabs as unknown as ElevenLabsApi,

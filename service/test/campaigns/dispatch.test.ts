@@ -20,7 +20,7 @@ let deps: EngineDeps & { boss: PgBoss };
 const clock = new ManualClock(TUESDAY_AFTERNOON_NY);
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
+  db = await createTestDatabase();
   deps = await engineDeps(db, { clock, settings: { accountConcurrencyCap: 100, frequencyCapPer24h: 3 } });
   await insertPortal(db.pool, PORTAL);
   await insertPortal(db.pool, OTHER_PORTAL);

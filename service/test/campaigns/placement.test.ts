@@ -58,7 +58,7 @@ const hubspot = {
 const elevenlabs = new StubElevenLabs();
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
+  db = await createTestDatabase();
   deps = await engineDeps(db, {
     clock,
     elevenlabs: elevenlabs as unknown as ElevenLabsApi,

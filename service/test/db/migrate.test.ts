@@ -8,7 +8,7 @@ import { createPool } from '../../src/db/pool.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ empty: true });
 });
 afterAll(async () => {
   await db.drop();
@@ -39,7 +39,7 @@ describe('migrations', () => {
   });
 
   it('applies each migration once when two processes migrate at the same time', async () => {
-    const scratch = await createTestDatabase();
+    const scratch = await createTestDatabase({ empty: true });
     // CREATE TABLE is not idempotent: a second application would fail the loser, and the sleep widens the race.
     const dir = await tempMigrations({
       '0001_first.sql': 'SELECT pg_sleep(0.3); CREATE TABLE race_one (id int);',
@@ -63,7 +63,7 @@ describe('migrations', () => {
   });
 
   it('rolls back a failing migration entirely and records nothing', async () => {
-    const scratch = await createTestDatabase();
+    const scratch = await createTestDatabase({ empty: true });
     const dir = await tempMigrations({
       '0001_broken.sql': 'CREATE TABLE half (id int); SELECT no_such_function();',
     });
@@ -79,7 +79,7 @@ describe('migrations', () => {
   });
 
   it('refuses to run when an applied migration was edited', async () => {
-    const scratch = await createTestDatabase();
+    const scratch = await createTestDatabase({ empty: true });
     const dir = await tempMigrations({ '0001_one.sql': 'CREATE TABLE one (id int);' });
     try {
       await migrate(scratch.pool, silentLogger, dir);

@@ -61,7 +61,7 @@ describe('PortalTokenProvider (real Postgres)', () => {
   let db: TestDatabase;
   let nextPortal = 1000;
   beforeAll(async () => {
-    db = await createTestDatabase({ migrated: true });
+    db = await createTestDatabase();
     nock.disableNetConnect();
   });
   afterAll(async () => {

@@ -55,7 +55,7 @@ export async function startWriteBackHarness(
     searchLagMs?: number;
   } = {},
 ): Promise<WriteBackHarness> {
-  const db = await createTestDatabase({ migrated: true });
+  const db = await createTestDatabase();
   await insertPortal(db.pool, PORTAL_ID);
   const clock = new ManualClock(CALL_START_MS + 3_600_000);
   const fake = await startFakeHubSpot({

@@ -47,7 +47,7 @@ export interface ImportHarness {
 export async function startImportHarness(
   options: { fakeRateLimit?: { max: number; windowMs: number } | false; clientLimit?: number } = {},
 ): Promise<ImportHarness> {
-  const db = await createTestDatabase({ migrated: true });
+  const db = await createTestDatabase();
   const fake = await startFakeHubSpot({
     clientId: 'cid',
     clientSecret: 'csecret',
