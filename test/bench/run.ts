@@ -8,6 +8,7 @@ import { settleBenchServer, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { lostWebhooksBenchmark } from './lost-webhooks.bench.js';
+import { providerLimitBenchmark } from './provider-limit.bench.js';
 import { type BenchOutcome, renderTable, writeResults } from './report.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 
@@ -16,6 +17,7 @@ export const benchmarks: readonly Benchmark[] = [
   dispatcherBenchmark,
   webhooksBenchmark,
   lostWebhooksBenchmark,
+  providerLimitBenchmark,
 ];
 
 function selected(names: readonly string[]): Benchmark[] {
