@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
 import type { Dispatcher } from './campaigns/dispatch/dispatcher.js';
 import { engineWorkers, startEngineLoops } from './campaigns/engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './campaigns/engine-deps.js';
 import type { PlacementHooks } from './campaigns/placement/place-call.js';
-import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
+import { type Clock, systemClock } from './core/clock.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { createPool, databaseAnswers, type Pool } from './db/pool.js';
@@ -32,7 +32,7 @@ export interface RunningService {
   readonly pool: Pool;
   readonly boss: PgBoss;
   readonly integrations: Integrations;
-  readonly engine: EngineDeps;
+  readonly engine: ServiceDeps;
   /** Null on web-only processes (and when a test asked for no dispatcher). */
   readonly dispatcher: Dispatcher | null;
   readonly writer: EventWriter;
@@ -112,7 +112,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // Closed last of the job machinery: webhooks still arriving while workers drain enqueue through it.
     cleanups.push(() => boss.stop({ graceful: false, close: true }));
     let workersRunning = true;
-    const engine: EngineDeps = {
+    const engine: ServiceDeps = {
       pool,
       boss,
       elevenlabs: integrations.elevenlabs,

@@ -1,5 +1,5 @@
 import { dispatchTick } from '../../service/src/campaigns/dispatch/dispatch-tick.js';
-import type { EngineDeps } from '../../service/src/campaigns/engine-deps.js';
+import type { ServiceDeps } from '../../service/src/core/deps.js';
 import { PLACE_CALL_QUEUE } from '../../service/src/campaigns/placement/placement-queue.js';
 import type { Pool } from '../../service/src/db/pool.js';
 import { timeBareClaim, timeBossInsert, timeRoundTrip } from './dispatcher-baselines.js';
@@ -34,7 +34,7 @@ const END_CLAIMED_CALLS = `
 
 export interface MeasureOptions {
   /** Deps whose pool is the timer's wrapped pool; `sidePool` runs the untimed steps and the baselines. */
-  readonly deps: EngineDeps;
+  readonly deps: ServiceDeps;
   readonly timer: StatementTimer;
   readonly sidePool: Pool;
   readonly slots: number;

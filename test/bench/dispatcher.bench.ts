@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import * as q from '../../service/src/campaigns/dispatch/dispatch-queries.js';
-import type { EngineDeps } from '../../service/src/campaigns/engine-deps.js';
+import type { ServiceDeps } from '../../service/src/core/deps.js';
 import { createPool, type Pool } from '../../service/src/db/pool.js';
 import { createLogger } from '../../service/src/logger.js';
 import { TUESDAY_AFTERNOON_NY } from '../helpers/campaign-fixtures.js';
@@ -42,7 +42,7 @@ export const dispatcherBenchmark: Benchmark = {
       });
       boss = deps.boss;
       const timer = new StatementTimer(q);
-      const timed: EngineDeps = { ...deps, pool: timer.wrap(tickPool) };
+      const timed: ServiceDeps = { ...deps, pool: timer.wrap(tickPool) };
       const measure = () =>
         measureTicks({
           deps: timed,

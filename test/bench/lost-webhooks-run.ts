@@ -1,7 +1,7 @@
 import { findCampaign } from '../../service/src/campaigns/campaign-model.js';
 import { startCampaign } from '../../service/src/campaigns/use-cases/control-campaign.js';
 import { createCampaign } from '../../service/src/campaigns/use-cases/create-campaign.js';
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import type { FaultSettings } from '../../service/src/sandbox/index.js';
 import { TUESDAY_AFTERNOON_NY } from '../helpers/campaign-fixtures.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
-import { systemClock } from '../../service/src/clock.js';
+import { systemClock } from '../../service/src/core/clock.js';
 import { createPool, type Pool, type PoolClient } from '../../service/src/db/pool.js';
 import { createHttpApp } from '../../service/src/http/app.js';
 import { startBoss } from '../../service/src/jobs/boss.js';

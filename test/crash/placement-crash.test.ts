@@ -1,7 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import type { PlacementStep } from '../../service/src/campaigns/placement/place-call.js';
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { BOSS_SCHEMA } from '../../service/src/jobs/boss.js';
 import { type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
 import {

@@ -2,9 +2,9 @@ import { writeSync } from 'node:fs';
 import { z } from 'zod';
 import { startDispatcher } from '../../service/src/campaigns/dispatch/dispatcher.js';
 import { ENGINE_QUEUES, engineWorkers } from '../../service/src/campaigns/engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../service/src/campaigns/engine-deps.js';
+import { DEFAULT_ENGINE_SETTINGS, type ServiceDeps } from '../../service/src/core/deps.js';
 import type { PlacementHooks, PlacementStep } from '../../service/src/campaigns/placement/place-call.js';
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { createPool } from '../../service/src/db/pool.js';
 import { createElevenLabsClient } from '../../service/src/elevenlabs/index.js';
 import { createHubSpotClients } from '../../service/src/hubspot/index.js';
@@ -57,7 +57,7 @@ const boss = await startBoss({
   queues: ENGINE_QUEUES,
   supervise: true,
 });
-const deps: EngineDeps = {
+const deps: ServiceDeps = {
   pool,
   boss,
   elevenlabs: createElevenLabsClient({ apiKey: 'sandbox-key', baseUrl: env.ELEVENLABS_URL, logger }),

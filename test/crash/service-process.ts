@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { z } from 'zod';
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { loadConfig } from '../../service/src/config/config.js';
 import { createLogger } from '../../service/src/logger.js';
 import { startService } from '../../service/src/runtime.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
   insertCampaign,

@@ -2,10 +2,10 @@ import type { PgBoss } from 'pg-boss';
 import { ENGINE_QUEUES } from '../../service/src/campaigns/engine.js';
 import {
   DEFAULT_ENGINE_SETTINGS,
-  type EngineDeps,
+  type ServiceDeps,
   type EngineSettings,
-} from '../../service/src/campaigns/engine-deps.js';
-import type { Clock } from '../../service/src/clock.js';
+} from '../../service/src/core/deps.js';
+import type { Clock } from '../../service/src/core/clock.js';
 import type { ElevenLabsApi } from '../../service/src/elevenlabs/index.js';
 import type { HubSpotPortalClient } from '../../service/src/hubspot/index.js';
 import { startBoss } from '../../service/src/jobs/boss.js';
@@ -46,7 +46,7 @@ export async function engineDeps(
     elevenlabs?: ElevenLabsApi;
     hubspot?: { forPortal(portalId: number): HubSpotPortalClient };
   },
-): Promise<EngineDeps & { boss: PgBoss }> {
+): Promise<ServiceDeps & { boss: PgBoss }> {
   const boss = await startBoss({
     connectionString: db.url,
     logger: silentLogger,

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallOutcome } from '@fundraising/shared';
-import type { EngineDeps } from '../../service/src/campaigns/engine-deps.js';
-import { recordOutcome } from '../../service/src/campaigns/outcomes/record-outcome.js';
+import type { ServiceDeps } from '../../service/src/core/deps.js';
+import { recordOutcome } from '../../service/src/outcomes/record-outcome.js';
 import { conversationAttemptId, parseElevenLabsWebhook } from '../../service/src/elevenlabs/index.js';
 
 /**
@@ -11,7 +11,7 @@ import { conversationAttemptId, parseElevenLabsWebhook } from '../../service/src
  * (the webhook route does that); it only closes the loop so calls end and slots free up.
  */
 export async function startOutcomeShim(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   options: { answeredOutcome: CallOutcome; onOutcome?: () => void },
 ): Promise<{ url: string; recorded: number; stop(): Promise<void> }> {
   const state = { recorded: 0 };

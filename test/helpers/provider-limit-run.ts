@@ -1,4 +1,4 @@
-import { shiftedClock } from '../../service/src/clock.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { startService } from '../../service/src/runtime.js';
 import { insertCampaign, insertContacts, TUESDAY_AFTERNOON_NY, usPhone } from './campaign-fixtures.js';
 import { silentLogger, type TestDatabase } from './database.js';

@@ -1,13 +1,13 @@
+import type { ServiceDeps } from '../core/deps.js';
 import {
   defineWorker,
   type QueueDefinition,
   type ScheduleDefinition,
   type Worker,
 } from '../jobs/queue-definition.js';
+import { startCallCheckLoop } from '../reconciliation/call-check-loop.js';
 import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
-import type { EngineDeps } from './engine-deps.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
-import { startCallCheckLoop } from './placement/call-check-loop.js';
 import { startDialCheckPrefetcher } from './placement/dial-check-prefetch.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
 import { CALL_CHECK_QUEUE, PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
@@ -30,7 +30,7 @@ export const ENGINE_SCHEDULES: readonly ScheduleDefinition[] = [{ queue: SWEEP_Q
  * The engine's workers. Placement runs as many jobs at once as the account may have calls in flight (each job
  * mostly waits: on HubSpot, on pacing, on the dial), polling twice a second besides LISTEN/NOTIFY wake-ups.
  */
-export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Worker[] {
+export function engineWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): Worker[] {
   return [
     defineWorker({
       queue: IMPORT_QUEUE,
@@ -59,7 +59,7 @@ export function engineWorkers(deps: EngineDeps, hooks: PlacementHooks = {}): Wor
 }
 
 /** The dispatch loop, with the pre-dial HubSpot reads riding on its ticks, and the loop sending due call looks. */
-export function startEngineLoops(deps: EngineDeps): Dispatcher {
+export function startEngineLoops(deps: ServiceDeps): Dispatcher {
   const prefetcher = startDialCheckPrefetcher(deps);
   const dispatcher = startDispatcher(deps, () => prefetcher.poke());
   const checks = startCallCheckLoop(deps);

@@ -127,16 +127,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseUrl: v.HUBSPOT_BASE_URL,
     },
     tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
-    engine: {
-      accountConcurrencyCap: v.ACCOUNT_CONCURRENCY_CAP,
-      frequencyCapPer24h: v.FREQUENCY_CAP_PER_24H,
-      dispatchIntervalMs: v.DISPATCH_INTERVAL_MS,
-      dialCheckMaxAgeMs: v.DIAL_CHECK_MAX_AGE_SECONDS * 1000,
-      maxCallDurationSecs: v.CALL_MAX_DURATION_SECONDS,
-    },
+    engine: engineOf(v),
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
   };
   return deepFreeze(config);
+}
+
+function engineOf(v: Parsed): Config['engine'] {
+  return {
+    accountConcurrencyCap: v.ACCOUNT_CONCURRENCY_CAP,
+    frequencyCapPer24h: v.FREQUENCY_CAP_PER_24H,
+    dispatchIntervalMs: v.DISPATCH_INTERVAL_MS,
+    dialCheckMaxAgeMs: v.DIAL_CHECK_MAX_AGE_SECONDS * 1000,
+    maxCallDurationSecs: v.CALL_MAX_DURATION_SECONDS,
+  };
+}
+
+/** The engine settings with every variable unset: the defaults declared in variables.ts, in one place. */
+export function defaultEngineConfig(): Config['engine'] {
+  return engineOf(parseVariables({}));
 }
 
 /** Outside the sandbox the service talks to real systems, so their credentials must all be there. */

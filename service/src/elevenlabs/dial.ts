@@ -1,5 +1,6 @@
 import { type ElevenLabs, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
-import { parseRetryAfter, readApiError, transportFailure } from './errors.js';
+import { parseRetryAfter } from '../core/retry-after.js';
+import { readApiError, transportFailure } from './errors.js';
 import type { DialResult, OutboundCallRequest } from './types.js';
 
 /**

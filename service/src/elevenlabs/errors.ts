@@ -76,16 +76,6 @@ export function readApiError(body: unknown, status: number): { message: string; 
   return { message: fallback, code: null };
 }
 
-/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
-}
-
 /**
  * What stopped a request that got no response. The SDK aborts its own timer with the reason string 'timeout',
  * and Node's fetch rejects with that reason as is (not an AbortError), so both forms are recognised.

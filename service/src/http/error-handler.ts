@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError } from './app-error.js';
+import { AppError } from '../core/app-error.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; issues?: { path: string; message: string }[] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetryAfter } from '../core/retry-after.js';
 
 /** A failed HubSpot call, after our retries. status 0 means no response arrived (network failure, timeout). */
 export class HubSpotApiError extends Error {
@@ -69,15 +70,6 @@ const errorBody = z.object({
 
 const MAX_MESSAGE = 500;
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
 export function errorFromResponse(options: {
   status: number;
   headers: Headers;
@@ -105,7 +97,7 @@ export function errorFromResponse(options: {
     method: options.method,
     path: options.path,
     correlationId: parsed.correlationId ?? options.headers.get('x-hubspot-correlation-id') ?? undefined,
-    retryAfterMs: parseRetryAfter(options.headers.get('retry-after'), options.nowMs),
+    retryAfterMs: parseRetryAfter(options.headers.get('retry-after'), options.nowMs) ?? undefined,
     policyName: parsed.policyName,
   });
 }

@@ -15,11 +15,9 @@ export {
   type HubSpotClientsOptions,
 } from './portal-client-factory.js';
 export {
-  type Clock,
   DEFAULT_RATE_LIMIT,
   PortalRateLimiter,
   type RateLimitOptions,
-  systemClock,
 } from './rate-limiter.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export {

@@ -1,7 +1,8 @@
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import { createOAuthClient } from './oauth.js';
 import { createPortalClient } from './portal-client.js';
-import { type Clock, PortalRateLimiter, type RateLimitOptions, systemClock } from './rate-limiter.js';
+import { PortalRateLimiter, type RateLimitOptions } from './rate-limiter.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { HubSpotTransport } from './transport.js';
 import type { HubSpotOAuth, HubSpotPortalClient, TokenProvider } from './types.js';

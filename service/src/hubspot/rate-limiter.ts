@@ -1,13 +1,4 @@
-/** Time as the limiter and retry policy see it; tests pass a fake so nothing really sleeps. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import { type Clock, systemClock } from '../core/clock.js';
 
 export interface RateLimitOptions {
   /** Requests allowed per window per portal. HubSpot allows 110 (OAuth apps) or 190 (private apps, Pro+). */

@@ -1,8 +1,9 @@
 import { Client } from '@hubspot/api-client';
 import type { z } from 'zod';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import { errorFromResponse, HubSpotApiError, networkError } from './errors.js';
-import type { Clock, PortalRateLimiter } from './rate-limiter.js';
+import type { PortalRateLimiter } from './rate-limiter.js';
 import { decideRetry, type RetryOptions } from './retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

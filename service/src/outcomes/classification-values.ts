@@ -1,4 +1,4 @@
-import { isValidTimeZone, wallToUtc } from '../campaigns/calling-window/zoned-time.js';
+import { isValidTimeZone, wallToUtc } from '../core/zoned-time.js';
 
 /**
  * Reading the values an agent's data collection produces. They come from an LLM filling a JSON schema the

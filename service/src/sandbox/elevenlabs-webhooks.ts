@@ -1,18 +1,13 @@
-import { createHmac } from 'node:crypto';
+import { signElevenLabsPayload } from '../elevenlabs/index.js';
 import type { Logger } from '../logger.js';
 import type { WebhookType } from './elevenlabs-wire.js';
 import { isoAt, type SandboxClock } from './http-server.js';
 
 /**
  * Sends the fake's post-call webhooks the way ElevenLabs does: one POST, `ElevenLabs-Signature` over the exact
- * bytes sent, no retries. Every attempt (and every deliberately dropped one) is recorded.
+ * bytes sent (signed by the ElevenLabs module's own signer, which the signature tests check against the
+ * documented scheme), no retries. Every attempt (and every deliberately dropped one) is recorded.
  */
-
-/** `t=<unix secs>,v0=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, as ElevenLabs signs. */
-export function elevenLabsSignature(secret: string, rawBody: string, unixSecs: number): string {
-  const digest = createHmac('sha256', secret).update(`${unixSecs}.${rawBody}`).digest('hex');
-  return `t=${unixSecs},v0=${digest}`;
-}
 
 export interface WebhookDeliveryRecord {
   readonly at: string;
@@ -94,7 +89,7 @@ export class WebhookSender {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'ElevenLabs-Signature': elevenLabsSignature(this.options.secret, raw, Math.floor(now / 1000)),
+          'ElevenLabs-Signature': signElevenLabsPayload(raw, this.options.secret, Math.floor(now / 1000)),
           'user-agent': 'ElevenLabs-Webhooks (sandbox)',
         },
         body: raw,

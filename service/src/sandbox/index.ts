@@ -15,7 +15,6 @@ export type { DemoList, DemoPortal } from './demo-portal.js';
 export { createDemoPortal, DEMO_PORTAL_ID, sandboxAccessToken } from './demo-portal.js';
 export type { FaultSettings } from './elevenlabs-faults.js';
 export { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs-outcomes.js';
-export { elevenLabsSignature } from './elevenlabs-webhooks.js';
 export type { FakeElevenLabs, FakeElevenLabsOptions } from './fake-elevenlabs.js';
 export { startFakeElevenLabs } from './fake-elevenlabs.js';
 export type { FakeHubSpot, FakeHubSpotOptions } from './fake-hubspot.js';

@@ -1,5 +1,5 @@
 import { type Request, Router } from 'express';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
 import { parseJsonText } from './json-text.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import { bossDb } from '../campaigns/engine-deps.js';
+import { bossDb } from '../core/deps.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';

@@ -1,15 +1,15 @@
-import type { EngineDeps } from '../campaigns/engine-deps.js';
 import { CALL_CHECK_QUEUE } from '../campaigns/placement/placement-queue.js';
+import type { ServiceDeps } from '../core/deps.js';
 import {
   defineWorker,
   type QueueDefinition,
   type ScheduleDefinition,
   type Worker,
 } from '../jobs/queue-definition.js';
-import { checkPlacedCall } from './check-placed-call.js';
+import { processWebhookEvent } from '../outcomes/process-call-event.js';
+import { checkPlacedCall } from '../reconciliation/check-placed-call.js';
+import { reconcileOutcomes } from '../reconciliation/requeue-lost-events.js';
 import type { EventWriter } from './event-writer.js';
-import { processWebhookEvent } from './process-webhook-event.js';
-import { reconcileOutcomes } from './reconcile-outcomes.js';
 import { OUTCOME_RECONCILE_QUEUE, WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
 
 export const WEBHOOK_QUEUES: readonly QueueDefinition<unknown>[] = [
@@ -22,7 +22,7 @@ export const WEBHOOK_SCHEDULES: readonly ScheduleDefinition[] = [
 ];
 
 export function webhookWorkers(
-  deps: EngineDeps & { onSlotFreed?: () => void },
+  deps: ServiceDeps & { onSlotFreed?: () => void },
   writer: EventWriter,
 ): Worker[] {
   return [

@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import type { EngineDeps } from '../campaigns/engine-deps.js';
+import type { ServiceDeps } from '../core/deps.js';
 import { ensureCrmSetup } from './crm-schema.js';
 import { describeError, type PartOutcome } from './part-outcome.js';
 import { type PendingWrite, type PendingWriteRow, toPendingWrite } from './pending-write.js';
@@ -19,7 +19,7 @@ import {
 } from './writeback-queries.js';
 import { WRITEBACK_QUEUE, writeBackJobOptions } from './writeback-queue.js';
 
-export type WriteBackDeps = Pick<EngineDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
+export type WriteBackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
 
 /** HubSpot's batch limit: one Calls create and one contacts update per page. */
 export const PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 import type { PgBoss, SendOptions } from 'pg-boss';
 import { z } from 'zod';
-import { bossDb } from '../campaigns/engine-deps.js';
+import { bossDb } from '../core/deps.js';
 import type { Queryable } from '../db/pool.js';
 import { defineQueue } from '../jobs/queue-definition.js';
 import { INSERT_WRITE } from './writeback-queries.js';

@@ -10,7 +10,7 @@ import {
   PROCESSING_RECHECK_SECS,
   RECHECK_AFTER_SECS,
   STILL_RUNNING_LIMIT_SECS,
-} from '../../src/campaigns/placement/call-check-policy.js';
+} from '../../src/reconciliation/call-check-policy.js';
 
 const timing: CallTiming = {
   ringingTimeoutSecs: 30,

@@ -10,9 +10,9 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 import { engineDeps, ManualClock } from '../../../test/helpers/engine.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
-import type { EngineDeps } from '../../src/campaigns/engine-deps.js';
 import { prefetchDialChecks } from '../../src/campaigns/placement/dial-check-prefetch.js';
 import { placeCall } from '../../src/campaigns/placement/place-call.js';
+import type { ServiceDeps } from '../../src/core/deps.js';
 import type { DialResult, ElevenLabsApi, OutboundCallRequest } from '../../src/elevenlabs/index.js';
 import type { HubSpotPortalClient } from '../../src/hubspot/index.js';
 
@@ -20,7 +20,7 @@ const PORTAL = 602;
 const MAX_AGE_MS = 60_000;
 const clock = new ManualClock(TUESDAY_AFTERNOON_NY);
 let db: TestDatabase;
-let deps: EngineDeps & { boss: PgBoss };
+let deps: ServiceDeps & { boss: PgBoss };
 
 /** The fake CRM: per-contact properties, every batch read it served, and whether it is reachable. */
 const crm = {

@@ -10,13 +10,13 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 import { engineDeps, ManualClock, queuedJobs } from '../../../test/helpers/engine.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
-import type { EngineDeps } from '../../src/campaigns/engine-deps.js';
 import { PLACE_CALL_QUEUE } from '../../src/campaigns/placement/placement-queue.js';
+import type { ServiceDeps } from '../../src/core/deps.js';
 
 const PORTAL = 501;
 const OTHER_PORTAL = 502;
 let db: TestDatabase;
-let deps: EngineDeps & { boss: PgBoss };
+let deps: ServiceDeps & { boss: PgBoss };
 const clock = new ManualClock(TUESDAY_AFTERNOON_NY);
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const withSettings = (s: Partial<EngineDeps['settings']>): EngineDeps => ({
+const withSettings = (s: Partial<ServiceDeps['settings']>): ServiceDeps => ({
   ...deps,
   settings: { ...deps.settings, ...s },
 });

@@ -10,11 +10,11 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 import { engineDeps, ManualClock, queuedJobs } from '../../../test/helpers/engine.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
-import type { EngineDeps } from '../../src/campaigns/engine-deps.js';
 import { type PlacementStep, placeCall } from '../../src/campaigns/placement/place-call.js';
 import { RECONCILE_DIAL_QUEUE } from '../../src/campaigns/placement/placement-queue.js';
 import { reconcileDial, StillUnknownError } from '../../src/campaigns/placement/reconcile-dial.js';
 import { sweepStuckAttempts } from '../../src/campaigns/placement/sweep-stuck-attempts.js';
+import type { ServiceDeps } from '../../src/core/deps.js';
 import type {
   ConversationPage,
   DialResult,
@@ -25,7 +25,7 @@ import type { HubSpotPortalClient } from '../../src/hubspot/index.js';
 
 const PORTAL = 601;
 let db: TestDatabase;
-let deps: EngineDeps & { boss: PgBoss };
+let deps: ServiceDeps & { boss: PgBoss };
 const clock = new ManualClock(TUESDAY_AFTERNOON_NY);
 
 /** ElevenLabs as these tests need it: a scripted dial answer and conversations to reconcile against. */

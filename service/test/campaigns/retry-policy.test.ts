@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY_POLICY } from '@fundraising/shared';
 import { describe, expect, it } from 'vitest';
-import { nextStepAfter } from '../../src/campaigns/retry-policy.js';
+import { nextStepAfter } from '../../src/outcomes/retry-policy.js';
 
 const ended = Date.parse('2026-12-01T15:00:00Z');
 const base = { policy: DEFAULT_RETRY_POLICY, maxAttempts: 3, endedAtMs: ended };

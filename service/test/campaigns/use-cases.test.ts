@@ -15,7 +15,7 @@ import {
   startCampaign,
 } from '../../src/campaigns/use-cases/control-campaign.js';
 import { createCampaign } from '../../src/campaigns/use-cases/create-campaign.js';
-import { AppError } from '../../src/http/app-error.js';
+import { AppError } from '../../src/core/app-error.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 
 let db: TestDatabase;

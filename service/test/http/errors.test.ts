@@ -8,7 +8,7 @@ import type { ErrorBody } from '../../src/http/error-handler.js';
 
 const errorBody = async (res: Response): Promise<ErrorBody> => (await res.json()) as ErrorBody;
 
-import { AppError } from '../../src/http/app-error.js';
+import { AppError } from '../../src/core/app-error.js';
 
 const campaignBody = z.object({
   name: z.string().min(1),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TUESDAY_AFTERNOON_NY } from '../../../test/helpers/campaign-fixtures.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../test/helpers/database.js';
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
-import { shiftedClock } from '../../src/clock.js';
+import { shiftedClock } from '../../src/core/clock.js';
 import { signElevenLabsPayload } from '../../src/elevenlabs/index.js';
 import { defineQueue, defineWorker } from '../../src/jobs/queue-definition.js';
 import { QUEUES } from '../../src/jobs/queues.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/hubspot/rate-limiter.js';
+import type { Clock } from '../../src/core/clock.js';
 
 /**
  * Every sleep returns at once and moves time forward by its length. Enough for one caller at a time (a retry

@@ -9,7 +9,7 @@ import { createTestDatabase, silentLogger, type TestDatabase } from '../../../te
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { sweepStuckAttempts } from '../../src/campaigns/placement/sweep-stuck-attempts.js';
-import { type ShiftedClock, shiftedClock } from '../../src/clock.js';
+import { type ShiftedClock, shiftedClock } from '../../src/core/clock.js';
 import { signElevenLabsPayload } from '../../src/elevenlabs/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 import { checkPlacedCall, reconcileOutcomes } from '../../src/webhooks/index.js';

@@ -1,3 +1,4 @@
+export { isValidTimeZone, type LocalParts, localParts, zonedToUtc } from '../../core/zoned-time.js';
 export {
   FEDERAL_WINDOW,
   type LegalWindow,
@@ -23,4 +24,3 @@ export {
   validateWindow,
   type WindowProblem,
 } from './window.js';
-export { isValidTimeZone, type LocalParts, localParts, zonedToUtc } from './zoned-time.js';

@@ -1,4 +1,3 @@
-import { legalWindowOn, normalizeUsState } from './legal-hours.js';
 import {
   DAY_MS,
   dayOfDateKey,
@@ -9,7 +8,8 @@ import {
   offsetAt,
   resolveWallTime,
   weekdayOfDay,
-} from './zoned-time.js';
+} from '../../core/zoned-time.js';
+import { legalWindowOn, normalizeUsState } from './legal-hours.js';
 
 export interface CallingWindow {
   /** ISO weekdays 1 (Monday) .. 7 (Sunday), in the contact's local time. */

@@ -1,7 +1,7 @@
+import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
-import { bossDb, type EngineDeps } from '../engine-deps.js';
 import { PLACE_CALL_QUEUE } from '../placement/placement-queue.js';
 import { allocateSlots } from '../slot-allocation.js';
 import * as q from './dispatch-queries.js';
@@ -74,7 +74,7 @@ export function windowOf(
  * each against the calling window, the do-not-call list, a call already in progress and the frequency cap, and
  * enqueues one placement job per surviving claim in the same transaction as the claim.
  */
-export async function dispatchTick(deps: EngineDeps): Promise<TickResult> {
+export async function dispatchTick(deps: ServiceDeps): Promise<TickResult> {
   const now = deps.clock.now();
   const at = new Date(now);
   return withTransaction(deps.pool, async (tx) => {
@@ -140,7 +140,7 @@ function paceGrants(grants: Map<string, number>, campaigns: readonly CampaignRow
 }
 
 async function settleClaims(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   tx: PoolClient,
   claimed: readonly ClaimedRow[],
   campaigns: ReadonlyMap<string, CampaignRow>,

@@ -1,4 +1,4 @@
-import type { EngineDeps } from '../engine-deps.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import { dispatchTick, type TickResult } from './dispatch-tick.js';
 
 export interface Dispatcher {
@@ -15,7 +15,7 @@ export interface Dispatcher {
  * one tick, serialised across processes by an advisory lock inside the tick. A failed tick is logged and the
  * loop goes on: the next tick starts from the database again.
  */
-export function startDispatcher(deps: EngineDeps, onTick?: (result: TickResult) => void): Dispatcher {
+export function startDispatcher(deps: ServiceDeps, onTick?: (result: TickResult) => void): Dispatcher {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickResult> | undefined;
   let again = false;

@@ -1,11 +1,11 @@
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import { bossDb } from '../../core/deps.js';
 import type { Pool, Queryable } from '../../db/pool.js';
 import { BATCH_LIMIT, type HubSpotPortalClient, MEMBERSHIPS_PAGE_LIMIT } from '../../hubspot/index.js';
 import { defineQueue, defineWorker, type Worker } from '../../jobs/queue-definition.js';
 import type { Logger } from '../../logger.js';
 import { findCampaign } from '../campaign-model.js';
-import { bossDb } from '../engine-deps.js';
 import { writePage } from './import-page.js';
 import {
   contactPropertiesFor,

@@ -1,4 +1,4 @@
-import type { EngineDeps } from '../engine-deps.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import { STORE_DIAL_CHECKS } from './dial-check-queries.js';
 import { createDialTimeContactReader, type DialTimeContactReader } from './dial-time-contact-reader.js';
 
@@ -37,7 +37,7 @@ export function dialCheckFrom(
 
 /** Keeps checks read from HubSpot at `readAt` on their campaign contacts (batched or single). */
 export async function storeDialChecks(
-  pool: EngineDeps['pool'],
+  pool: ServiceDeps['pool'],
   portalId: string,
   checks: readonly { campaignContactId: string; check: StoredDialCheck }[],
   readAt: number,
@@ -56,7 +56,7 @@ export async function storeDialChecks(
  * placements running at the same moment). Throws when HubSpot cannot be read: the caller fails closed.
  */
 export async function crmDialProperties(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   subject: DialCheckSubject,
   now: number,
 ): Promise<StoredDialCheck | null> {
@@ -89,8 +89,8 @@ export async function crmDialProperties(
 }
 
 // One batching reader per HubSpot client set, so concurrent placements of one engine share their batches.
-const readers = new WeakMap<EngineDeps['hubspot'], DialTimeContactReader>();
-function contactReader(deps: EngineDeps): DialTimeContactReader {
+const readers = new WeakMap<ServiceDeps['hubspot'], DialTimeContactReader>();
+function contactReader(deps: ServiceDeps): DialTimeContactReader {
   let reader = readers.get(deps.hubspot);
   if (!reader) {
     // 50 ms: a tick's claims reach their placement jobs over a few tens of milliseconds (longer on a busy host).

@@ -1,4 +1,4 @@
-import type { EngineDeps } from '../engine-deps.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import { dialCheckFrom, storeDialChecks } from './crm-dial-check.js';
 import * as q from './dial-check-queries.js';
 
@@ -34,7 +34,7 @@ export interface PrefetchResult {
  * fresh checks.
  * A failed read stores nothing: those dials read the contact themselves (and fail closed).
  */
-export async function prefetchDialChecks(deps: EngineDeps): Promise<PrefetchResult> {
+export async function prefetchDialChecks(deps: ServiceDeps): Promise<PrefetchResult> {
   const maxAge = deps.settings.dialCheckMaxAgeMs;
   if (maxAge <= 0) return { requests: 0, stored: 0 };
   const now = deps.clock.now();
@@ -63,7 +63,7 @@ export async function prefetchDialChecks(deps: EngineDeps): Promise<PrefetchResu
 }
 
 async function readAndStore(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   campaign: Pick<CandidateRow, 'campaign_id' | 'portal_id' | 'dnc_property' | 'consent_property'>,
   contacts: readonly CandidateRow[],
   sentAt: number,
@@ -107,7 +107,7 @@ export interface DialCheckPrefetcher {
 }
 
 /** Runs `prefetchDialChecks` after dispatch ticks, at most once per interval and never two at a time. */
-export function startDialCheckPrefetcher(deps: EngineDeps, intervalMs = 500): DialCheckPrefetcher {
+export function startDialCheckPrefetcher(deps: ServiceDeps, intervalMs = 500): DialCheckPrefetcher {
   let running: Promise<unknown> | undefined;
   let lastStart = Number.NEGATIVE_INFINITY;
   let stopped = false;

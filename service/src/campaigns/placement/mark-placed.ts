@@ -1,6 +1,6 @@
+import type { EngineSettings, ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
-import type { EngineDeps, EngineSettings } from '../engine-deps.js';
-import { type CallTiming, firstCheckAt } from './call-check-policy.js';
+import { type CallTiming, firstCheckAt } from '../../reconciliation/call-check-policy.js';
 import * as q from './placement-queries.js';
 
 /** How the engine's settings time the looks at placed calls. */
@@ -20,7 +20,7 @@ export function callTimingOf(settings: EngineSettings): CallTiming {
  * webhook beat the dial's answer and ended it).
  */
 export async function markPlaced(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   tx: PoolClient,
   attempt: { readonly id: string; readonly campaignContactId: string },
   call: { readonly conversationId: string; readonly callSid: string | null },

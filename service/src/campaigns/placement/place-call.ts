@@ -1,8 +1,8 @@
+import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
-import { bossDb, type EngineDeps } from '../engine-deps.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
@@ -59,7 +59,7 @@ const RECONCILE_FIRST_CHECK_SECONDS = 15;
  * and it goes to reconciliation, never to a second dial.
  */
 export async function placeCall(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   job: AttemptJob,
   hooks: PlacementHooks = {},
 ): Promise<void> {
@@ -111,7 +111,7 @@ type Refusal =
   | { kind: 'skip'; skipReason: 'suppressed' | 'no_consent'; reason: string }
   | { kind: 'finish'; outcome: 'failed'; reason: string };
 
-async function refusalAtDialTime(deps: EngineDeps, a: AttemptRow): Promise<Refusal | null> {
+async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refusal | null> {
   const now = deps.clock.now();
   if (a.campaign_status !== 'active')
     return { kind: 'requeue', atMs: now, reason: `campaign_${a.campaign_status}` };
@@ -165,7 +165,7 @@ function windowOf(a: AttemptRow): CallingWindow {
   };
 }
 
-async function takePacingSlot(deps: EngineDeps, a: AttemptRow): Promise<number> {
+async function takePacingSlot(deps: ServiceDeps, a: AttemptRow): Promise<number> {
   const now = deps.clock.now();
   const { rows } = await deps.pool.query<{ next_slot_at: Date }>(q.TAKE_PACING_SLOT, [
     a.phone_number_id,
@@ -176,7 +176,7 @@ async function takePacingSlot(deps: EngineDeps, a: AttemptRow): Promise<number> 
 }
 
 /** Gives the slot back without dialling: the attempt is certainly not placed. */
-async function release(deps: EngineDeps, a: AttemptRow, refusal: Refusal): Promise<void> {
+async function release(deps: ServiceDeps, a: AttemptRow, refusal: Refusal): Promise<void> {
   const at = new Date(deps.clock.now());
   await withTransaction(deps.pool, async (tx) => {
     await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, refusal.reason, at]);
@@ -191,7 +191,7 @@ async function release(deps: EngineDeps, a: AttemptRow, refusal: Refusal): Promi
   deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
 }
 
-async function recordDialResult(deps: EngineDeps, a: AttemptRow, result: DialResult): Promise<void> {
+async function recordDialResult(deps: ServiceDeps, a: AttemptRow, result: DialResult): Promise<void> {
   const now = deps.clock.now();
   const at = new Date(now);
   const log = deps.logger.child({ attemptId: a.id, to: maskPhone(a.phone_e164) });
@@ -231,7 +231,7 @@ async function recordDialResult(deps: EngineDeps, a: AttemptRow, result: DialRes
 
 /** The call may exist: nobody dials this contact again until reconciliation has looked for it. */
 async function markUnknown(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   a: Pick<AttemptRow, 'id' | 'portal_id'>,
   reason: string,
 ): Promise<void> {

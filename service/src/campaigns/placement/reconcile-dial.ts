@@ -1,5 +1,5 @@
+import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
-import type { EngineDeps } from '../engine-deps.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';
 import type { AttemptJob } from './placement-queue.js';
@@ -23,7 +23,7 @@ export class StillUnknownError extends Error {
  * the attempt declared never placed and the contact allowed to be dialled again.
  */
 export async function reconcileDial(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   job: AttemptJob,
 ): Promise<'placed' | 'not_placed' | 'settled'> {
   const row = (

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
-import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { sendDueCallChecks } from './call-check-loop.js';
+import { sendDueCallChecks } from '../../reconciliation/call-check-loop.js';
 import { RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
 /** Every minute: nothing may hold a person's line forever because a job was lost. */
@@ -34,7 +34,7 @@ export interface SweepResult {
  * stale `unknown` attempts get a new reconciliation job, and placed calls whose look at the provider is overdue
  * (no call-check loop ran) get it. Without it a contact could wait forever and keep its line marked busy.
  */
-export async function sweepStuckAttempts(deps: EngineDeps): Promise<SweepResult> {
+export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const at = new Date(now);
   return withTransaction(deps.pool, async (tx) => {

@@ -1,8 +1,8 @@
 import { type CampaignStatus, editCampaignSchema, minutesOf } from '@fundraising/shared';
+import { AppError } from '../../core/app-error.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
-import { AppError } from '../../http/app-error.js';
 import { type Campaign, findCampaign, lockCampaign } from '../campaign-model.js';
-import type { EngineDeps } from '../engine-deps.js';
 import { scheduleContacts } from './schedule-contacts.js';
 
 /**
@@ -12,7 +12,7 @@ import { scheduleContacts } from './schedule-contacts.js';
  */
 
 async function transition(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   portalId: number,
   campaignId: string,
   from: readonly CampaignStatus[],
@@ -48,22 +48,22 @@ async function transition(
 }
 
 /** Launch: every imported contact is queued at its first allowed time (from the start time, in its zone). */
-export function startCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+export function startCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
   return transition(deps, portalId, campaignId, ['ready'], async (campaign, tx, now) => {
     await scheduleContacts(tx, campaign, Math.max(now, campaign.startsAt.getTime()), 'imported', now);
     return 'active';
   });
 }
 
-export function pauseCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+export function pauseCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
   return transition(deps, portalId, campaignId, ['active'], async () => 'paused');
 }
 
-export function resumeCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+export function resumeCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
   return transition(deps, portalId, campaignId, ['paused'], async () => 'active');
 }
 
-export function cancelCampaign(deps: EngineDeps, portalId: number, campaignId: string): Promise<Campaign> {
+export function cancelCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
   return transition(
     deps,
     portalId,
@@ -79,7 +79,7 @@ export function cancelCampaign(deps: EngineDeps, portalId: number, campaignId: s
  * are rescheduled so a wider window lets them in at once.
  */
 export async function editCampaign(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   portalId: number,
   campaignId: string,
   body: unknown,

@@ -1,9 +1,9 @@
 import { createCampaignSchema, minutesOf } from '@fundraising/shared';
+import { AppError } from '../../core/app-error.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import { dialProviderOf } from '../../elevenlabs/index.js';
-import { AppError } from '../../http/app-error.js';
 import { type Campaign, findCampaign } from '../campaign-model.js';
-import type { EngineDeps } from '../engine-deps.js';
 import { enqueueImport } from '../import/index.js';
 
 /**
@@ -11,7 +11,7 @@ import { enqueueImport } from '../import/index.js';
  * hand. The input is validated by the shared schema (a ZodError names the field); the list, the agent and the
  * caller number are checked against HubSpot and ElevenLabs so a typo is a 400 now, not a failed import later.
  */
-export async function createCampaign(deps: EngineDeps, portalId: number, body: unknown): Promise<Campaign> {
+export async function createCampaign(deps: ServiceDeps, portalId: number, body: unknown): Promise<Campaign> {
   const input = createCampaignSchema.parse(body);
 
   const list = await deps.hubspot.forPortal(portalId).getList(input.listId);

@@ -1,9 +1,10 @@
 import type { PgBoss } from 'pg-boss';
-import type { Clock } from '../clock.js';
+import { defaultEngineConfig } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import type { ElevenLabsApi } from '../elevenlabs/index.js';
 import type { HubSpotPortalClient } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
 
 export interface EngineSettings {
   /** Calls in flight across every campaign sharing the ElevenLabs account. */
@@ -32,20 +33,17 @@ export interface EngineSettings {
   readonly dialCheckMaxAgeMs: number;
 }
 
+/** The settings environment variables set take their defaults from the variables' declarations (config/). */
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
-  accountConcurrencyCap: 10,
-  frequencyCapPer24h: 3,
-  dispatchIntervalMs: 1000,
+  ...defaultEngineConfig(),
   ringingTimeoutSecs: 30,
   unknownDialGraceMs: 120_000,
-  maxCallDurationSecs: 600,
   providerTimeScale: 1,
   noTraceGraceMs: 120_000,
-  dialCheckMaxAgeMs: 60_000,
 };
 
-/** Everything the campaign engine's use cases and jobs need, passed explicitly (no globals). */
-export interface EngineDeps {
+/** Everything the features' use cases and jobs need, passed explicitly (no globals). */
+export interface ServiceDeps {
   readonly pool: Pool;
   readonly boss: PgBoss;
   readonly elevenlabs: ElevenLabsApi;

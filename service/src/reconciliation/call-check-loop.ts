@@ -1,6 +1,6 @@
-import { type PoolClient, withTransaction } from '../../db/pool.js';
-import { bossDb, type EngineDeps } from '../engine-deps.js';
-import { CALL_CHECK_QUEUE } from './placement-queue.js';
+import { CALL_CHECK_QUEUE } from '../campaigns/placement/placement-queue.js';
+import { bossDb, type ServiceDeps } from '../core/deps.js';
+import { type PoolClient, withTransaction } from '../db/pool.js';
 
 /**
  * A look sent is not sent again for this long, unless its job sets the next look itself: a job that is lost or
@@ -23,7 +23,7 @@ const TAKE_DUE_CHECKS = `
  * looked at: only silent calls cost a job.
  */
 export async function sendDueCallChecks(
-  deps: Pick<EngineDeps, 'boss' | 'clock'>,
+  deps: Pick<ServiceDeps, 'boss' | 'clock'>,
   tx: PoolClient,
   dueBeforeMs: number,
 ): Promise<number> {
@@ -51,7 +51,7 @@ export interface CallCheckLoop {
  * immediately), sends the looks that have come due. Runs in every worker process; SKIP LOCKED and the lease keep
  * them from sending one look twice.
  */
-export function startCallCheckLoop(deps: EngineDeps): CallCheckLoop {
+export function startCallCheckLoop(deps: ServiceDeps): CallCheckLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

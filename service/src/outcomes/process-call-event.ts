@@ -1,11 +1,11 @@
 import { classificationConfigSchema } from '@fundraising/shared';
-import type { EngineDeps } from '../campaigns/engine-deps.js';
-import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
+import type { ServiceDeps } from '../core/deps.js';
 import { conversationAttemptId, type ParsedWebhook, parseElevenLabsWebhook } from '../elevenlabs/index.js';
-import type { ClassifiedOutcome } from '../outcomes/classified-outcome.js';
-import { classifyInitiationFailure, classifyTranscription } from '../outcomes/classify.js';
+import { parseJsonText } from '../webhooks/json-text.js';
 import { enqueueWriteBack } from '../writeback/index.js';
-import { parseJsonText } from './json-text.js';
+import type { ClassifiedOutcome } from './classified-outcome.js';
+import { classifyInitiationFailure, classifyTranscription } from './classify.js';
+import { recordOutcome } from './record-outcome.js';
 
 export class AttemptNotYetKnownError extends Error {
   constructor(conversationId: string) {
@@ -52,7 +52,7 @@ const MATCH_PATIENCE_MS = 5 * 60_000;
  * marked processed and left alone.
  */
 export async function processWebhookEvent(
-  deps: EngineDeps & { onSlotFreed?: () => void },
+  deps: ServiceDeps & { onSlotFreed?: () => void },
   eventId: number,
 ): Promise<ProcessResult> {
   const event = (

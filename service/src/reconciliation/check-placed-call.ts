@@ -1,18 +1,13 @@
-import { bossDb, type EngineDeps } from '../campaigns/engine-deps.js';
-import { recordOutcome } from '../campaigns/outcomes/record-outcome.js';
-import {
-  afterLook,
-  type LookResult,
-  type NextStep,
-  RECHECK_AFTER_SECS,
-} from '../campaigns/placement/call-check-policy.js';
 import { callTimingOf } from '../campaigns/placement/mark-placed.js';
 import type { AttemptJob } from '../campaigns/placement/placement-queue.js';
+import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
 import type { Conversation } from '../elevenlabs/index.js';
+import { recordOutcome } from '../outcomes/record-outcome.js';
+import { type EventWriter, eventDedupeKey, type IncomingEvent } from '../webhooks/event-writer.js';
+import { WEBHOOK_PROCESS_QUEUE } from '../webhooks/webhook-queues.js';
 import { enqueueWriteBack } from '../writeback/index.js';
-import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
-import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
+import { afterLook, type LookResult, type NextStep, RECHECK_AFTER_SECS } from './call-check-policy.js';
 
 const LOAD = `
   SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
@@ -42,7 +37,7 @@ export type CheckResult = 'settled' | 'recovered' | 'running' | 'missing' | 'giv
  * alone: each call is looked at by its own job, so one bad conversation never holds up another.
  */
 export async function checkPlacedCall(
-  deps: EngineDeps & { onSlotFreed?: () => void },
+  deps: ServiceDeps & { onSlotFreed?: () => void },
   writer: EventWriter,
   job: AttemptJob,
 ): Promise<CheckResult> {
@@ -120,7 +115,7 @@ export async function checkPlacedCall(
  * the attempt ends as failed rather than hold its slot for ever.
  */
 async function recover(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   writer: EventWriter,
   attemptId: string,
   conversation: Conversation,

@@ -1,8 +1,8 @@
 import type { CallOutcome } from '@fundraising/shared';
-import { type PoolClient, withTransaction } from '../../db/pool.js';
-import { nextAllowedInstant } from '../calling-window/index.js';
-import type { EngineDeps } from '../engine-deps.js';
-import { nextStepAfter } from '../retry-policy.js';
+import { nextAllowedInstant } from '../campaigns/calling-window/index.js';
+import type { ServiceDeps } from '../core/deps.js';
+import { type PoolClient, withTransaction } from '../db/pool.js';
+import { nextStepAfter } from './retry-policy.js';
 
 export interface OutcomeInput {
   readonly attemptId: string;
@@ -46,7 +46,7 @@ const SUPPRESSING: Partial<Record<CallOutcome, string>> = {
  * retry policy (snapped into the contact's calling window), or done. Replays change nothing.
  */
 export async function recordOutcome(
-  deps: EngineDeps,
+  deps: ServiceDeps,
   input: OutcomeInput,
   /** Runs in the same transaction once the outcome is applied (e.g. queue the CRM write-back): all or nothing. */
   afterApply?: (tx: PoolClient) => Promise<void>,

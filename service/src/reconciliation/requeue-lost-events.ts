@@ -1,7 +1,7 @@
-import type { EngineDeps } from '../campaigns/engine-deps.js';
-import { bossDb } from '../campaigns/engine-deps.js';
+import type { ServiceDeps } from '../core/deps.js';
+import { bossDb } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
-import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
+import { WEBHOOK_PROCESS_QUEUE } from '../webhooks/webhook-queues.js';
 
 /** Stored events whose processing job was lost are sent again after this long. */
 const UNPROCESSED_EVENT_AGE_MS = 5 * 60_000;
@@ -19,7 +19,7 @@ export interface ReconcileResult {
  * (retries exhausted, queue purged by an operator) is queued again. Lost webhooks themselves are recovered by
  * each placed call's own look at ElevenLabs (`call-check`), and overdue looks by the engine sweep.
  */
-export async function reconcileOutcomes(deps: EngineDeps): Promise<ReconcileResult> {
+export async function reconcileOutcomes(deps: ServiceDeps): Promise<ReconcileResult> {
   const requeued = await withTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query<{ id: string }>(UNPROCESSED_EVENTS, [UNPROCESSED_EVENT_AGE_MS / 1000]);
     if (rows.length) {
