@@ -12,8 +12,6 @@ export default defineConfig({
     // from one migrated template.
     globalSetup: ['test/setup/global-setup.ts'],
     environment: 'node',
-    // Most test files mostly wait on Postgres or on a local HTTP server: more files at once than cores.
-    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 90_000,
     teardownTimeout: 30_000,
@@ -24,11 +22,21 @@ export default defineConfig({
           name: 'fast',
           include: ['service/**/*.test.ts', 'shared/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...SYSTEM_TESTS],
+          // These files mostly wait on Postgres or on a local HTTP server: more at once than there are cores.
+          maxWorkers: 4,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'system', include: SYSTEM_TESTS, exclude: ['**/node_modules/**', 'test/bench/**'] },
+        test: {
+          name: 'system',
+          include: SYSTEM_TESTS,
+          exclude: ['**/node_modules/**', 'test/bench/**'],
+          // After the fast ones, two at a time: each runs processes of its own and keeps the cores busy.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

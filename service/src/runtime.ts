@@ -1,9 +1,12 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
-import type { Dispatcher } from './campaigns/dispatch/dispatcher.js';
-import { engineWorkers, startEngineLoops } from './campaigns/engine.js';
-import type { PlacementHooks } from './campaigns/placement/place-call.js';
+import {
+  campaignWorkers,
+  type Dispatcher,
+  type PlacementHooks,
+  startCampaignLoops,
+} from './campaigns/index.js';
 import type { Config } from './config/config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
@@ -16,8 +19,8 @@ import { registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
-import type { SandboxOptions } from './sandbox/index.js';
-import { sandboxProxyRoutes } from './sandbox/sandbox-proxy-routes.js';
+import { reconciliationWorkers, startCallCheckLoop } from './reconciliation/index.js';
+import { type SandboxOptions, sandboxProxyRoutes } from './sandbox/index.js';
 import {
   createEventWriter,
   type EventWriter,
@@ -128,6 +131,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       },
     };
     let dispatcher: Dispatcher | null = null;
+    let stopLoops: (() => Promise<void>) | null = null;
     const writer = createEventWriter(pool, boss, logger);
     if (runsWorkers) {
       // A recorded outcome frees a call slot: dispatch at once rather than at the next interval.
@@ -135,15 +139,21 @@ export async function startService(options: StartOptions): Promise<RunningServic
       await registerWorkers(
         boss,
         options.workers ?? [
-          ...engineWorkers(engine, options.placementHooks),
+          ...campaignWorkers(engine, options.placementHooks),
           ...writebackWorkers(engine),
-          ...webhookWorkers(outcomeDeps, writer),
+          ...webhookWorkers(outcomeDeps),
+          ...reconciliationWorkers(outcomeDeps, writer),
         ],
       );
       if (options.startDispatcher !== false) {
-        const loop = startEngineLoops(engine);
-        dispatcher = loop;
-        cleanups.push(() => loop.stop()); // if start-up fails from here on; stopping twice is harmless
+        const campaignLoops = startCampaignLoops(engine);
+        const callChecks = startCallCheckLoop(engine);
+        dispatcher = campaignLoops;
+        stopLoops = async () => {
+          await campaignLoops.stop();
+          await callChecks.stop();
+        };
+        cleanups.push(stopLoops); // if start-up fails from here on; stopping twice is harmless
       }
     }
 
@@ -175,8 +185,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       workersRunning = false;
       await boss.stop({ graceful: true, close: false, timeout: config.shutdownTimeoutMs });
     });
-    const loop = dispatcher;
-    if (loop) cleanups.push(() => loop.stop());
+    if (stopLoops) cleanups.push(stopLoops);
     // The fake ElevenLabs learns where to post webhooks once we know our own URL.
     integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
 

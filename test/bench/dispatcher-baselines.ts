@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import { bossDb } from '../../service/src/core/deps.js';
 import { PLACE_CALL_QUEUE } from '../../service/src/campaigns/placement/placement-queue.js';
+import { bossDb } from '../../service/src/core/deps.js';
 import { type Pool, withTransaction } from '../../service/src/db/pool.js';
 
 /**

@@ -1,6 +1,6 @@
 import { dispatchTick } from '../../service/src/campaigns/dispatch/dispatch-tick.js';
-import type { ServiceDeps } from '../../service/src/core/deps.js';
 import { PLACE_CALL_QUEUE } from '../../service/src/campaigns/placement/placement-queue.js';
+import type { ServiceDeps } from '../../service/src/core/deps.js';
 import type { Pool } from '../../service/src/db/pool.js';
 import { timeBareClaim, timeBossInsert, timeRoundTrip } from './dispatcher-baselines.js';
 import type { StatementTimer } from './statement-timer.js';

@@ -8,7 +8,7 @@ import { startBoss } from '../../service/src/jobs/boss.js';
 import { createLogger } from '../../service/src/logger.js';
 import { elevenLabsWebhookRoutes } from '../../service/src/webhooks/elevenlabs-webhook-route.js';
 import { createEventWriter } from '../../service/src/webhooks/event-writer.js';
-import { OUTCOME_RECONCILE_QUEUE, WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/webhook-queues.js';
+import { WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/index.js';
 
 /**
  * The ingestion path as a web process runs it: the real Express app with the webhook route, the event writer over a
@@ -39,7 +39,7 @@ export async function startIngestion(databaseUrl: string, secret: string): Promi
   const boss = await startBoss({
     connectionString: databaseUrl,
     logger,
-    queues: [WEBHOOK_PROCESS_QUEUE, OUTCOME_RECONCILE_QUEUE],
+    queues: [WEBHOOK_PROCESS_QUEUE],
     supervise: false,
   });
   const counter = new CommitCounter();

@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import { WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/webhook-queues.js';
+import { WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/index.js';
 import { transcriptionBody } from './webhooks-payloads.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool } from '../../service/src/db/pool.js';
-import { WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/webhook-queues.js';
+import { WEBHOOK_PROCESS_QUEUE } from '../../service/src/webhooks/index.js';
 import { RAW_SEND_QUEUE } from './webhooks-raw-send.js';
 import type { LoadReport } from './webhooks-sender.js';
 

@@ -1,10 +1,10 @@
 import { writeSync } from 'node:fs';
 import { z } from 'zod';
 import { startDispatcher } from '../../service/src/campaigns/dispatch/dispatcher.js';
-import { ENGINE_QUEUES, engineWorkers } from '../../service/src/campaigns/engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type ServiceDeps } from '../../service/src/core/deps.js';
+import { CAMPAIGN_QUEUES, campaignWorkers } from '../../service/src/campaigns/jobs.js';
 import type { PlacementHooks, PlacementStep } from '../../service/src/campaigns/placement/place-call.js';
 import { shiftedClock } from '../../service/src/core/clock.js';
+import { DEFAULT_ENGINE_SETTINGS, type ServiceDeps } from '../../service/src/core/deps.js';
 import { createPool } from '../../service/src/db/pool.js';
 import { createElevenLabsClient } from '../../service/src/elevenlabs/index.js';
 import { createHubSpotClients } from '../../service/src/hubspot/index.js';
@@ -54,7 +54,7 @@ const pool = createPool(env.DATABASE_URL, logger, 10);
 const boss = await startBoss({
   connectionString: env.DATABASE_URL,
   logger,
-  queues: ENGINE_QUEUES,
+  queues: CAMPAIGN_QUEUES,
   supervise: true,
 });
 const deps: ServiceDeps = {
@@ -76,7 +76,7 @@ const deps: ServiceDeps = {
     unknownDialGraceMs: 5_000,
   },
 };
-await registerWorkers(boss, engineWorkers(deps, crashHooks(env.CRASH_AT, env.CRASH_AFTER)));
+await registerWorkers(boss, campaignWorkers(deps, crashHooks(env.CRASH_AT, env.CRASH_AFTER)));
 const dispatcher = startDispatcher(deps);
 writeSync(1, `${READY_MARKER}\n`);
 

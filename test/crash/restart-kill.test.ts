@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ENGINE_SETTINGS } from '../../service/src/core/deps.js';
-import {
-  latestEndAt,
-  STILL_RUNNING_LIMIT_SECS,
-} from '../../service/src/reconciliation/call-check-policy.js';
 import { shiftedClock } from '../../service/src/core/clock.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../../service/src/core/deps.js';
 import { freePort } from '../../service/src/db/embedded-postgres.js';
+import { latestEndAt, STILL_RUNNING_LIMIT_SECS } from '../../service/src/reconciliation/call-check-policy.js';
 import { type Sandbox, startSandbox } from '../../service/src/sandbox/index.js';
 import {
   insertCampaign,

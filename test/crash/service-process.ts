@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { z } from 'zod';
-import { shiftedClock } from '../../service/src/core/clock.js';
 import { loadConfig } from '../../service/src/config/config.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
 import { createLogger } from '../../service/src/logger.js';
 import { startService } from '../../service/src/runtime.js';
 import { SERVICE_READY_MARKER } from './crash-protocol.js';

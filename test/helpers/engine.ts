@@ -1,11 +1,11 @@
 import type { PgBoss } from 'pg-boss';
-import { ENGINE_QUEUES } from '../../service/src/campaigns/engine.js';
+import { CAMPAIGN_QUEUES } from '../../service/src/campaigns/jobs.js';
+import type { Clock } from '../../service/src/core/clock.js';
 import {
   DEFAULT_ENGINE_SETTINGS,
-  type ServiceDeps,
   type EngineSettings,
+  type ServiceDeps,
 } from '../../service/src/core/deps.js';
-import type { Clock } from '../../service/src/core/clock.js';
 import type { ElevenLabsApi } from '../../service/src/elevenlabs/index.js';
 import type { HubSpotPortalClient } from '../../service/src/hubspot/index.js';
 import { startBoss } from '../../service/src/jobs/boss.js';
@@ -50,7 +50,7 @@ export async function engineDeps(
   const boss = await startBoss({
     connectionString: db.url,
     logger: silentLogger,
-    queues: ENGINE_QUEUES,
+    queues: CAMPAIGN_QUEUES,
     supervise: false,
   });
   return {

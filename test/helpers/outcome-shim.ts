@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallOutcome } from '@fundraising/shared';
 import type { ServiceDeps } from '../../service/src/core/deps.js';
-import { recordOutcome } from '../../service/src/outcomes/record-outcome.js';
 import { conversationAttemptId, parseElevenLabsWebhook } from '../../service/src/elevenlabs/index.js';
+import { recordOutcome } from '../../service/src/outcomes/record-outcome.js';
 
 /**
  * A stand-in for the webhook pipeline in engine tests: receives the fake ElevenLabs' post-call webhooks and

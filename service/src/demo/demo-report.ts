@@ -1,5 +1,5 @@
 import { CALL_OUTCOMES, OUTCOME_LABELS } from '@fundraising/shared';
-import type { CampaignStats } from '../campaigns/campaign-stats.js';
+import type { CampaignStats } from '../campaigns/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 
 const BAR = 30;

@@ -1,10 +1,7 @@
 // `npm run demo`: a whole sandbox campaign from HubSpot list to HubSpot write-back, time-scaled, in about a minute.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { findCampaign } from '../campaigns/campaign-model.js';
-import { campaignStats } from '../campaigns/campaign-stats.js';
-import { startCampaign } from '../campaigns/use-cases/control-campaign.js';
-import { createCampaign } from '../campaigns/use-cases/create-campaign.js';
+import { campaignStats, createCampaign, findCampaign, startCampaign } from '../campaigns/index.js';
 import { loadConfig } from '../config/config.js';
 import { shiftedClock } from '../core/clock.js';
 import { createLogger } from '../logger.js';

@@ -53,7 +53,7 @@ const DECODED_IN_URI: Readonly<Record<string, string>> = {
   '%3B': ';',
 };
 
-export function normaliseUriForV3(uri: string): string {
+export function normalizeUriForV3(uri: string): string {
   return uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => DECODED_IN_URI[m.toUpperCase()] ?? m);
 }
 
@@ -76,7 +76,7 @@ function computeV3(
 ): string {
   return createHmac('sha256', secret)
     .update(method.toUpperCase())
-    .update(normaliseUriForV3(uri))
+    .update(normalizeUriForV3(uri))
     .update(body)
     .update(timestamp)
     .digest('base64');

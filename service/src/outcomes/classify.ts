@@ -1,6 +1,5 @@
 import type { CallOutcome, ClassificationConfig } from '@fundraising/shared';
-import type { Conversation } from '../elevenlabs/conversation-schema.js';
-import type { CallInitiationFailure } from '../elevenlabs/webhook-schemas.js';
+import type { CallInitiationFailure, Conversation } from '../elevenlabs/index.js';
 import {
   isCollected,
   isYes,

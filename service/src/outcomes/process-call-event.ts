@@ -1,8 +1,8 @@
 import { classificationConfigSchema } from '@fundraising/shared';
 import type { ServiceDeps } from '../core/deps.js';
+import { parseJsonText } from '../core/json-text.js';
 import { conversationAttemptId, type ParsedWebhook, parseElevenLabsWebhook } from '../elevenlabs/index.js';
-import { parseJsonText } from '../webhooks/json-text.js';
-import { enqueueWriteBack } from '../writeback/index.js';
+import { enqueueWriteback } from '../writeback/index.js';
 import type { ClassifiedOutcome } from './classified-outcome.js';
 import { classifyInitiationFailure, classifyTranscription } from './classify.js';
 import { recordOutcome } from './record-outcome.js';
@@ -51,7 +51,7 @@ const MATCH_PATIENCE_MS = 5 * 60_000;
  * the attempt already ended and change nothing. Events for calls we did not place (inbound, other agents) are
  * marked processed and left alone.
  */
-export async function processWebhookEvent(
+export async function processCallEvent(
   deps: ServiceDeps & { onSlotFreed?: () => void },
   eventId: number,
 ): Promise<ProcessResult> {
@@ -124,7 +124,7 @@ export async function processWebhookEvent(
       detail: { ...classified },
     },
     async (tx) => {
-      await enqueueWriteBack(tx, deps.boss, { portalId, attemptId: attempt.id });
+      await enqueueWriteback(tx, deps.boss, { portalId, attemptId: attempt.id });
       await tx.query(MARK_PROCESSED, [eventId, at, null, portalId, attempt.id]);
     },
   );

@@ -1,5 +1,5 @@
 import type { CallOutcome } from '@fundraising/shared';
-import { nextAllowedInstant } from '../campaigns/calling-window/index.js';
+import { nextAllowedInstant } from '../calling-window/index.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { nextStepAfter } from './retry-policy.js';

@@ -1,6 +1,25 @@
-import { CALL_CHECK_QUEUE } from '../campaigns/placement/placement-queue.js';
+import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
+import { defineQueue } from '../jobs/queue-definition.js';
+
+const attemptJob = z.object({ attemptId: z.uuid(), portalId: z.number().int().positive() });
+export type CallCheckJob = z.infer<typeof attemptJob>;
+
+/**
+ * One look at a placed call with no outcome yet at ElevenLabs, sent by the call-check loop when due (see
+ * call-check-policy.ts): a lost webhook then frees the call's slot within a minute of the call's end. A look that
+ * finds the call still running, or not yet traceable, sets when the next one is due.
+ */
+export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJob, {
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 60,
+  expireInSeconds: 60,
+  // The loop sends looks in batches: wake the workers at once rather than at their next poll.
+  notify: true,
+});
 
 /**
  * A look sent is not sent again for this long, unless its job sets the next look itself: a job that is lost or

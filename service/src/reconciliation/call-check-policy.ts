@@ -1,3 +1,5 @@
+import type { EngineSettings } from '../core/deps.js';
+
 /**
  * When a placed call with no outcome yet is looked up at the provider, and what a look's answer means. Pure: the
  * `call-check` job applies it. A call's webhook normally ends it before its first look; the looks are what keep a
@@ -15,6 +17,16 @@ export interface CallTiming {
   readonly providerTimeScale: number;
   /** A call the provider has no trace of is ended only after looks spread over at least this long. */
   readonly noTraceGraceMs: number;
+}
+
+/** How the engine's settings time the looks at placed calls. */
+export function callTimingOf(settings: EngineSettings): CallTiming {
+  return {
+    ringingTimeoutSecs: settings.ringingTimeoutSecs,
+    maxCallDurationSecs: settings.maxCallDurationSecs,
+    providerTimeScale: settings.providerTimeScale,
+    noTraceGraceMs: settings.noTraceGraceMs,
+  };
 }
 
 /** The first look comes this long after the phone stopped ringing (a call nobody answered has ended by then). */

@@ -1,13 +1,22 @@
-import { callTimingOf } from '../campaigns/placement/mark-placed.js';
-import type { AttemptJob } from '../campaigns/placement/placement-queue.js';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
 import type { Conversation } from '../elevenlabs/index.js';
-import { recordOutcome } from '../outcomes/record-outcome.js';
-import { type EventWriter, eventDedupeKey, type IncomingEvent } from '../webhooks/event-writer.js';
-import { WEBHOOK_PROCESS_QUEUE } from '../webhooks/webhook-queues.js';
-import { enqueueWriteBack } from '../writeback/index.js';
-import { afterLook, type LookResult, type NextStep, RECHECK_AFTER_SECS } from './call-check-policy.js';
+import { recordOutcome } from '../outcomes/index.js';
+import {
+  type EventWriter,
+  eventDedupeKey,
+  type IncomingEvent,
+  WEBHOOK_PROCESS_QUEUE,
+} from '../webhooks/index.js';
+import { enqueueWriteback } from '../writeback/index.js';
+import type { CallCheckJob } from './call-check-loop.js';
+import {
+  afterLook,
+  callTimingOf,
+  type LookResult,
+  type NextStep,
+  RECHECK_AFTER_SECS,
+} from './call-check-policy.js';
 
 const LOAD = `
   SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
@@ -39,7 +48,7 @@ export type CheckResult = 'settled' | 'recovered' | 'running' | 'missing' | 'giv
 export async function checkPlacedCall(
   deps: ServiceDeps & { onSlotFreed?: () => void },
   writer: EventWriter,
-  job: AttemptJob,
+  job: CallCheckJob,
 ): Promise<CheckResult> {
   const row = (
     await deps.pool.query<{
@@ -96,7 +105,7 @@ export async function checkPlacedCall(
       detail: { reason: next.reason, conversationId: row.conversation_id },
     },
     async (tx) => {
-      await enqueueWriteBack(tx, deps.boss, { portalId: job.portalId, attemptId: row.id });
+      await enqueueWriteback(tx, deps.boss, { portalId: job.portalId, attemptId: row.id });
     },
   );
   if (!result.applied) return 'settled';

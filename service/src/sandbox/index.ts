@@ -20,6 +20,7 @@ export { startFakeElevenLabs } from './fake-elevenlabs.js';
 export type { FakeHubSpot, FakeHubSpotOptions } from './fake-hubspot.js';
 export { startFakeHubSpot } from './fake-hubspot.js';
 export type { SandboxClock } from './http-server.js';
+export { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 
 export interface SandboxOptions {
   /** Where the fake ElevenLabs posts its webhooks (the service's /webhooks/elevenlabs); settable later. */

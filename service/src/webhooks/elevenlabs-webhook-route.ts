@@ -1,8 +1,8 @@
 import { type Request, Router } from 'express';
 import type { Clock } from '../core/clock.js';
+import { parseJsonText } from '../core/json-text.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
-import { parseJsonText } from './json-text.js';
 
 /** Bodies up to this size are kept and parsed; beyond it only a post_call_audio is expected, hashed and dropped. */
 const MAX_KEPT_BYTES = 2 * 1024 * 1024;

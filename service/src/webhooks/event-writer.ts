@@ -1,9 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
+import { z } from 'zod';
 import { bossDb } from '../core/deps.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { defineQueue } from '../jobs/queue-definition.js';
 import type { Logger } from '../logger.js';
-import { WEBHOOK_PROCESS_QUEUE } from './webhook-queues.js';
+
+/** One job per stored event (webhook or reconciled). Processing is idempotent (processed_at): retries are safe. */
+export const WEBHOOK_PROCESS_QUEUE = defineQueue(
+  'webhook-process',
+  z.object({ eventId: z.number().int().positive() }),
+  {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 120,
+    expireInSeconds: 120,
+    notify: true,
+  },
+);
 
 export interface IncomingEvent {
   readonly eventType: string;

@@ -8,28 +8,22 @@ export {
   ensureCrmSetup,
   PROPERTY_GROUP,
 } from './crm-schema.js';
-export {
-  STRANDED_AFTER_SECONDS,
-  sweepStrandedWriteBacks,
-  WRITEBACK_SCHEDULES,
-  WRITEBACK_SWEEP_QUEUE,
-} from './sweep-stranded.js';
+export { WRITEBACK_QUEUES, WRITEBACK_SCHEDULES, writebackWorkers } from './jobs.js';
+export { STRANDED_AFTER_SECONDS, sweepStrandedWritebacks, WRITEBACK_SWEEP_QUEUE } from './sweep-stranded.js';
 export { appEventId, appEventOccurrence } from './write-app-events.js';
+export { CALL_SEARCH_SETTLE_MS } from './write-calls.js';
 export {
   MAX_ROWS_PER_RUN,
   PAGE_SIZE,
-  type WriteBackDeps,
-  WriteBackIncompleteError,
-  type WriteBackSummary,
-  writeBackPortal,
-} from './write-back-portal.js';
-export { CALL_SEARCH_SETTLE_MS } from './write-calls.js';
+  type WritebackDeps,
+  WritebackIncompleteError,
+  type WritebackSummary,
+  writebackPortal,
+} from './writeback-portal.js';
 export {
-  enqueueWriteBack,
+  enqueueWriteback,
   WRITEBACK_DEAD_QUEUE,
   WRITEBACK_DEBOUNCE_SECONDS,
   WRITEBACK_QUEUE,
-  type WriteBackJob,
+  type WritebackJob,
 } from './writeback-queue.js';
-export { WRITEBACK_QUEUES } from './writeback-queues.js';
-export { writebackWorkers } from './writeback-workers.js';

@@ -5,15 +5,15 @@ import type { Queryable } from '../db/pool.js';
 import { defineQueue } from '../jobs/queue-definition.js';
 import { INSERT_WRITE } from './writeback-queries.js';
 
-const writeBackJob = z.object({ portalId: z.number().int().positive() });
-export type WriteBackJob = z.infer<typeof writeBackJob>;
+const writebackJob = z.object({ portalId: z.number().int().positive() });
+export type WritebackJob = z.infer<typeof writebackJob>;
 
 /**
  * Where a portal's write-back job goes once its retries are spent: nothing works this queue, so the job stays
  * visible (dashboard, findJobs) until ops redrive it (`boss.redrive('crm-writeback-dead')`). The outbox rows
  * stay pending meanwhile, so nothing is lost, and the next outcome of the portal retries them anyway.
  */
-export const WRITEBACK_DEAD_QUEUE = defineQueue('crm-writeback-dead', writeBackJob, {
+export const WRITEBACK_DEAD_QUEUE = defineQueue('crm-writeback-dead', writebackJob, {
   retentionSeconds: 30 * 24 * 3600,
 });
 
@@ -23,7 +23,7 @@ export const WRITEBACK_DEAD_QUEUE = defineQueue('crm-writeback-dead', writeBackJ
  * rows are picked up by the waiting job), and an outcome arriving during a run queues exactly one more.
  * Retries back off up to 5 minutes (about 25 minutes in all) before the job is dead-lettered.
  */
-export const WRITEBACK_QUEUE = defineQueue('crm-writeback', writeBackJob, {
+export const WRITEBACK_QUEUE = defineQueue('crm-writeback', writebackJob, {
   policy: 'stately',
   retryLimit: 10,
   retryDelay: 5,
@@ -40,7 +40,7 @@ export const WRITEBACK_QUEUE = defineQueue('crm-writeback', writeBackJob, {
  */
 export const WRITEBACK_DEBOUNCE_SECONDS = 10;
 
-export function writeBackJobOptions(portalId: number, startAfterSeconds: number): SendOptions {
+export function writebackJobOptions(portalId: number, startAfterSeconds: number): SendOptions {
   return { singletonKey: String(portalId), startAfter: startAfterSeconds };
 }
 
@@ -49,7 +49,7 @@ export function writeBackJobOptions(portalId: number, startAfterSeconds: number)
  * the outbox row and the portal's job commit with it or not at all. A replay (the row exists) changes nothing.
  * A job already waiting for the portal makes pg-boss answer null here, which is fine: that job picks the row up.
  */
-export async function enqueueWriteBack(
+export async function enqueueWriteback(
   tx: Queryable,
   boss: PgBoss,
   write: { readonly portalId: number; readonly attemptId: string },
@@ -57,8 +57,8 @@ export async function enqueueWriteBack(
 ): Promise<{ queued: boolean }> {
   const inserted = await tx.query(INSERT_WRITE, [write.portalId, write.attemptId]);
   if (inserted.rows.length === 0) return { queued: false };
-  await boss.send(WRITEBACK_QUEUE.name, { portalId: write.portalId } satisfies WriteBackJob, {
-    ...writeBackJobOptions(write.portalId, options.startAfterSeconds ?? WRITEBACK_DEBOUNCE_SECONDS),
+  await boss.send(WRITEBACK_QUEUE.name, { portalId: write.portalId } satisfies WritebackJob, {
+    ...writebackJobOptions(write.portalId, options.startAfterSeconds ?? WRITEBACK_DEBOUNCE_SECONDS),
     db: bossDb(tx),
   });
   return { queued: true };

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  normaliseUriForV3,
+  normalizeUriForV3,
   signHubSpotRequestV2,
   signHubSpotRequestV3,
   verifyHubSpotSignature,
@@ -129,12 +129,12 @@ describe('HubSpot v3 signatures', () => {
   });
 
   it('decodes the listed escapes in the URI before hashing, and only those', () => {
-    expect(normaliseUriForV3('https://h/p%3Aa%2Fb%3Fc%40d%21e%24f%27g%28h%29i%2Aj%2Ck%3Bl')).toBe(
+    expect(normalizeUriForV3('https://h/p%3Aa%2Fb%3Fc%40d%21e%24f%27g%28h%29i%2Aj%2Ck%3Bl')).toBe(
       "https://h/p:a/b?c@d!e$f'g(h)i*j,k;l",
     );
-    expect(normaliseUriForV3('https://h/p?x=a%3ab%2c')).toBe('https://h/p?x=a:b,');
+    expect(normalizeUriForV3('https://h/p?x=a%3ab%2c')).toBe('https://h/p?x=a:b,');
     // %20, %26 and %3D change meaning when decoded, so they stay encoded.
-    expect(normaliseUriForV3('https://h/p?q=a%20b%26c%3Dd')).toBe('https://h/p?q=a%20b%26c%3Dd');
+    expect(normalizeUriForV3('https://h/p?q=a%20b%26c%3Dd')).toBe('https://h/p?q=a%20b%26c%3Dd');
   });
 
   it('verifies a URI whether the listed characters arrive encoded or not', () => {

@@ -38,8 +38,8 @@ describe('demo portal', () => {
   it('gives the spring appeal list the data problems of a real portal', () => {
     const contacts = members(portal, '101');
     const phones = contacts.map((c) => c.properties.phone ?? c.properties.mobilephone ?? null);
-    const normalised = phones.map(e164Of);
-    const valid = normalised.filter((n): n is string => n !== null);
+    const normalized = phones.map(e164Of);
+    const valid = normalized.filter((n): n is string => n !== null);
 
     expect(phones).toContain('call me maybe');
     expect(phones.filter((p) => p !== null && e164Of(p) === null).length).toBeGreaterThanOrEqual(8);

@@ -20,7 +20,7 @@ import {
   sandboxAccessToken,
   startFakeHubSpot,
 } from '../../src/sandbox/index.js';
-import { enqueueWriteBack, WRITEBACK_QUEUES, type WriteBackDeps } from '../../src/writeback/index.js';
+import { enqueueWriteback, WRITEBACK_QUEUES, type WritebackDeps } from '../../src/writeback/index.js';
 import { type HubSpotProxy, startHubSpotProxy } from './hubspot-proxy.js';
 
 export const PORTAL_ID = DEMO_PORTAL_ID;
@@ -28,14 +28,14 @@ export const PORTAL_ID = DEMO_PORTAL_ID;
 export const FIRST_CONTACT_ID = 10_001;
 export const CALL_START_MS = Date.parse('2026-03-02T16:00:00Z');
 
-export interface WriteBackHarness {
+export interface WritebackHarness {
   readonly db: TestDatabase;
   readonly boss: PgBoss;
   readonly fake: FakeHubSpot;
   readonly proxy: HubSpotProxy;
   readonly hubspot: HubSpotClients;
   readonly clock: ManualClock;
-  readonly deps: WriteBackDeps;
+  readonly deps: WritebackDeps;
   readonly campaignId: string;
   /** Requests the fake HubSpot received for a method and path. */
   requests(method: string, path: string): number;
@@ -46,7 +46,7 @@ export interface WriteBackHarness {
  * A real test database and pg-boss, the sandbox's fake HubSpot behind a fault proxy, and the real HubSpot client
  * pointed at the proxy (retry waits shortened so backoff costs milliseconds, not seconds).
  */
-export async function startWriteBackHarness(
+export async function startWritebackHarness(
   options: {
     rateLimit?: { max: number; windowMs: number } | false;
     queues?: readonly QueueDefinition<unknown>[];
@@ -54,7 +54,7 @@ export async function startWriteBackHarness(
     /** The fake's search index lag; when set, the fake runs on the harness's manual clock too. */
     searchLagMs?: number;
   } = {},
-): Promise<WriteBackHarness> {
+): Promise<WritebackHarness> {
   const db = await createTestDatabase();
   await insertPortal(db.pool, PORTAL_ID);
   const clock = new ManualClock(CALL_START_MS + 3_600_000);
@@ -143,7 +143,7 @@ export interface SeededAttempt {
  * campaign row counting `attemptsPerContact`, then queued for write-back as the webhook processing does.
  */
 export async function seedFinishedAttempts(
-  h: WriteBackHarness,
+  h: WritebackHarness,
   outcomes: readonly CallOutcome[],
   options: {
     attemptsPerContact?: number;
@@ -209,14 +209,14 @@ export async function seedFinishedAttempts(
 }
 
 export async function enqueueAll(
-  h: WriteBackHarness,
+  h: WritebackHarness,
   attempts: readonly { attemptId: string }[],
   startAfterSeconds?: number,
 ): Promise<number> {
   return withTransaction(h.db.pool, async (tx) => {
     let queued = 0;
     for (const a of attempts) {
-      const result = await enqueueWriteBack(
+      const result = await enqueueWriteback(
         tx,
         h.boss,
         { portalId: PORTAL_ID, attemptId: a.attemptId },
@@ -228,7 +228,7 @@ export async function enqueueAll(
   });
 }
 
-export async function outboxRows(h: WriteBackHarness) {
+export async function outboxRows(h: WritebackHarness) {
   const { rows } = await h.db.pool.query<{
     attempt_id: string;
     status: string;

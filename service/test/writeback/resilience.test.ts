@@ -8,8 +8,8 @@ import {
   WRITEBACK_DEAD_QUEUE,
   WRITEBACK_QUEUE,
   WRITEBACK_SWEEP_QUEUE,
-  WriteBackIncompleteError,
-  writeBackPortal,
+  WritebackIncompleteError,
+  writebackPortal,
   writebackWorkers,
 } from '../../src/writeback/index.js';
 import {
@@ -18,11 +18,11 @@ import {
   outboxRows,
   PORTAL_ID,
   seedFinishedAttempts,
-  startWriteBackHarness,
-  type WriteBackHarness,
+  startWritebackHarness,
+  type WritebackHarness,
 } from './harness.js';
 
-let h: WriteBackHarness | undefined;
+let h: WritebackHarness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
@@ -45,7 +45,7 @@ const MIX: readonly CallOutcome[] = ['pledged', 'declined', 'voicemail', 'opted_
 const outcomes = (n: number): CallOutcome[] =>
   Array.from({ length: n }, (_, i) => MIX[i % MIX.length] ?? 'declined');
 
-const expectEachCallOnce = (h: WriteBackHarness, attempts: readonly { attemptId: string }[]) => {
+const expectEachCallOnce = (h: WritebackHarness, attempts: readonly { attemptId: string }[]) => {
   const perAttempt = callsPerAttempt(h.fake);
   expect([...perAttempt.keys()].sort()).toEqual(attempts.map((a) => a.attemptId).sort());
   expect([...perAttempt.values()].every((n) => n === 1)).toBe(true);
@@ -53,7 +53,7 @@ const expectEachCallOnce = (h: WriteBackHarness, attempts: readonly { attemptId:
 
 describe('HubSpot rate limits and server errors', () => {
   it("retries 429s (HubSpot's rolling limit and Retry-After) and 5xx, and everything lands once", async () => {
-    h = await startWriteBackHarness({ rateLimit: { max: 4, windowMs: 100 } });
+    h = await startWritebackHarness({ rateLimit: { max: 4, windowMs: 100 } });
     const seeded = await seedFinishedAttempts(h, outcomes(150));
     h.proxy.fail({
       method: 'POST',
@@ -66,7 +66,7 @@ describe('HubSpot rate limits and server errors', () => {
     h.proxy.fail({ method: 'POST', path: CONTACTS_UPDATE, mode: 'before', status: 503, times: 2 });
     h.proxy.fail({ method: 'POST', path: '/crm/v3/properties/contacts', mode: 'before', status: 500 });
 
-    const summary = await writeBackPortal(h.deps, PORTAL_ID);
+    const summary = await writebackPortal(h.deps, PORTAL_ID);
 
     expect(summary).toMatchObject({ rows: 150, done: 150, pending: 0 });
     expect(h.fake.record.rateLimited.length).toBeGreaterThan(0);
@@ -83,23 +83,23 @@ describe('HubSpot rate limits and server errors', () => {
 
 describe('a Calls create whose answer is lost', () => {
   it('finds the calls HubSpot created before the answer was lost, instead of creating them again', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, outcomes(120));
     h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'after', status: 502 });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toBeInstanceOf(WriteBackIncompleteError);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toBeInstanceOf(WritebackIncompleteError);
     // HubSpot created the first page; the run stopped there, since HubSpot was failing.
     expect(h.fake.record.calls).toHaveLength(100);
     const inDoubt = (await outboxRows(h)).filter((r) => r.call_unknown_at !== null && !r.call_done);
     expect(inDoubt).toHaveLength(100);
 
     // Too early to trust HubSpot's search index: the doubtful calls wait, the next page is written.
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/search index/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/search index/);
     expect(h.proxy.seen.filter((r) => r.path === CALLS_SEARCH)).toHaveLength(0);
     expect(h.fake.record.calls).toHaveLength(120);
 
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 100, done: 100 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 100, done: 100 });
 
     // The fake HubSpot answered the search itself, from the calls it holds.
     expect(h.requests('POST', CALLS_SEARCH)).toBe(1);
@@ -113,24 +113,24 @@ describe('a Calls create whose answer is lost', () => {
   });
 
   it('finds the calls after a connection dropped mid-answer', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, outcomes(7));
     h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'drop-after' });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     expect(h.requests('POST', CALLS_CREATE)).toBe(1);
     expectEachCallOnce(h, seeded);
   });
 
   it("finds the calls once HubSpot's lagging search index shows them, where an early search would miss them", async () => {
-    h = await startWriteBackHarness({ searchLagMs: CALL_SEARCH_SETTLE_MS / 2 });
+    h = await startWritebackHarness({ searchLagMs: CALL_SEARCH_SETTLE_MS / 2 });
     const seeded = await seedFinishedAttempts(h, outcomes(7));
     h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'after', status: 502 });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
     expect(h.fake.record.calls).toHaveLength(7);
     const attemptIds = seeded.map((s) => s.attemptId);
     const lookUp = () =>
@@ -139,34 +139,34 @@ describe('a Calls create whose answer is lost', () => {
 
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
     await expect(lookUp()).resolves.toHaveLength(7);
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 7, done: 7 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 7, done: 7 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(1);
     expectEachCallOnce(h, seeded);
   });
 
   it('creates the calls once when the check shows HubSpot never got them', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, outcomes(7));
     h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'before', status: 503 });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
     expect(h.fake.record.calls).toHaveLength(0);
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     expect(h.proxy.seen.filter((r) => r.path === CALLS_SEARCH)).toHaveLength(1);
     expectEachCallOnce(h, seeded);
   });
 
   it('leaves the calls in doubt when HubSpot cannot be searched, rather than risk a second copy', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     await seedFinishedAttempts(h, outcomes(3));
     h.proxy.fail({ method: 'POST', path: CALLS_CREATE, mode: 'after', status: 504 });
     h.proxy.fail({ method: 'POST', path: CALLS_SEARCH, mode: 'before', status: 400, times: Infinity });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
     h.clock.advance(CALL_SEARCH_SETTLE_MS);
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/cannot check whether HubSpot created/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/cannot check whether HubSpot created/);
 
     expect(h.requests('POST', CALLS_CREATE)).toBe(1);
     expect(h.fake.record.calls).toHaveLength(3);
@@ -186,7 +186,7 @@ describe('a write-back that keeps failing', () => {
       ...WRITEBACK_QUEUE,
       options: { ...productionOptions, retryLimit: 1, retryDelay: 0, retryBackoff: false },
     };
-    h = await startWriteBackHarness({ queues: [WRITEBACK_DEAD_QUEUE, quickRetries, WRITEBACK_SWEEP_QUEUE] });
+    h = await startWritebackHarness({ queues: [WRITEBACK_DEAD_QUEUE, quickRetries, WRITEBACK_SWEEP_QUEUE] });
     const harness = h;
     await registerWorkers(h.boss, writebackWorkers(h.deps));
     h.proxy.fail({ method: 'POST', path: '/crm/v3/objects/*', mode: 'before', status: 503, times: Infinity });

@@ -8,12 +8,12 @@ import {
   CALL_PROPERTIES,
   CONTACT_PROPERTIES,
   CONTACT_PROPERTY,
-  enqueueWriteBack,
+  enqueueWriteback,
   STRANDED_AFTER_SECONDS,
-  sweepStrandedWriteBacks,
+  sweepStrandedWritebacks,
   WRITEBACK_DEBOUNCE_SECONDS,
   WRITEBACK_QUEUE,
-  writeBackPortal,
+  writebackPortal,
 } from '../../src/writeback/index.js';
 import {
   callsPerAttempt,
@@ -21,11 +21,11 @@ import {
   outboxRows,
   PORTAL_ID,
   seedFinishedAttempts,
-  startWriteBackHarness,
-  type WriteBackHarness,
+  startWritebackHarness,
+  type WritebackHarness,
 } from './harness.js';
 
-let h: WriteBackHarness | undefined;
+let h: WritebackHarness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
@@ -36,7 +36,7 @@ const CONTACTS_UPDATE = '/crm/v3/objects/contacts/batch/update';
 
 describe('queueing the write-back', () => {
   it('queues one job per portal however many outcomes arrive, a moment out so they are written together', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, Array(30).fill('declined'), { enqueue: false });
     const before = Date.now();
 
@@ -53,12 +53,12 @@ describe('queueing the write-back', () => {
   });
 
   it('queues nothing when the transaction recording the outcome rolls back', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, ['pledged'], { enqueue: false });
     const harness = h;
     await expect(
       withTransaction(h.db.pool, async (tx) => {
-        await enqueueWriteBack(tx, harness.boss, {
+        await enqueueWriteback(tx, harness.boss, {
           portalId: PORTAL_ID,
           attemptId: seeded[0]?.attemptId ?? '',
         });
@@ -72,7 +72,7 @@ describe('queueing the write-back', () => {
 
 describe('jobs and runs', () => {
   it('leaves outcomes that arrive during a run to the next job, so they are written as one batch', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const harness = h;
     await seedFinishedAttempts(h, Array(120).fill('declined'));
     let late: Awaited<ReturnType<typeof seedFinishedAttempts>> = [];
@@ -93,17 +93,17 @@ describe('jobs and runs', () => {
       },
     };
 
-    await expect(writeBackPortal(deps, PORTAL_ID)).resolves.toMatchObject({ rows: 120, done: 120 });
+    await expect(writebackPortal(deps, PORTAL_ID)).resolves.toMatchObject({ rows: 120, done: 120 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(2);
     expect((await outboxRows(h)).filter((r) => r.status === 'pending')).toHaveLength(30);
     expect(await h.boss.findJobs(WRITEBACK_QUEUE.name, { queued: true })).toHaveLength(1);
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 30, done: 30 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 30, done: 30 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(3);
   });
 
   it('queues a job for a portal whose outcomes no run has touched, and leaves failing ones to the retries', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const [stranded, failing, fresh] = await seedFinishedAttempts(h, ['pledged', 'declined', 'busy'], {
       enqueue: false,
     });
@@ -114,25 +114,25 @@ describe('jobs and runs', () => {
       [PORTAL_ID, stranded?.attemptId, failing?.attemptId, fresh?.attemptId],
     );
 
-    expect(await sweepStrandedWriteBacks(h.deps)).toBe(1);
+    expect(await sweepStrandedWritebacks(h.deps)).toBe(1);
     const jobs = await h.boss.findJobs(WRITEBACK_QUEUE.name, { queued: true });
     expect(jobs.map((j) => j.data)).toEqual([{ portalId: PORTAL_ID }]);
 
     await h.db.pool.query('UPDATE crm_writes SET attempts = 1 WHERE attempt_id = $1', [stranded?.attemptId]);
-    expect(await sweepStrandedWriteBacks(h.deps)).toBe(0);
+    expect(await sweepStrandedWritebacks(h.deps)).toBe(0);
   });
 });
 
 describe('write-back of finished calls to HubSpot', () => {
   it('writes 250 outcomes with 3 Calls creates and 3 contact updates, each call logged once', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const outcomes = Array.from(
       { length: 250 },
       (_, i) => CALL_OUTCOMES[i % CALL_OUTCOMES.length] as CallOutcome,
     );
     const seeded = await seedFinishedAttempts(h, outcomes, { attemptsPerContact: 2 });
 
-    const summary = await writeBackPortal(h.deps, PORTAL_ID);
+    const summary = await writebackPortal(h.deps, PORTAL_ID);
 
     expect(summary).toEqual({ portalId: PORTAL_ID, rows: 250, done: 250, rejected: 0, pending: 0 });
     expect(h.requests('POST', CALLS_CREATE)).toBe(Math.ceil(250 / 100));
@@ -180,9 +180,9 @@ describe('write-back of finished calls to HubSpot', () => {
   });
 
   it('logs each call with its outcome, status, duration, numbers, body and conversation link', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const [pledge, noAnswer] = await seedFinishedAttempts(h, ['pledged', 'no_answer']);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     const call = h.fake.record.calls.find((c) => c.objectWriteTraceId === pledge?.attemptId);
     expect(call?.contactIds).toEqual([pledge?.contactId]);
@@ -212,9 +212,9 @@ describe('write-back of finished calls to HubSpot', () => {
   });
 
   it("creates the app's property group and an outcome property labelled with every outcome, once", async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     await seedFinishedAttempts(h, ['declined']);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
     const res = await fetch(`${h.fake.url}/crm/v3/properties/contacts/${CONTACT_PROPERTY.lastOutcome}`, {
       headers: { authorization: `Bearer ${sandboxAccessToken(PORTAL_ID)}` },
     });
@@ -231,21 +231,21 @@ describe('write-back of finished calls to HubSpot', () => {
       r.path.startsWith('/crm/v3/properties/'),
     ).length;
     await seedFinishedAttempts(h, ['busy'], { contactIds: ['10100'] });
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
     expect(h.fake.record.requests.filter((r) => r.path.startsWith('/crm/v3/properties/')).length).toBe(
       setupRequests,
     );
   });
 
   it('writes nothing twice when an outcome is queued again or the job runs again', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, ['pledged', 'declined', 'opted_out']);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
     const requestsAfterFirstRun = h.fake.record.requests.length;
 
     expect(await enqueueAll(h, seeded)).toBe(0);
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 0 });
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 0 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 0 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 0 });
 
     expect(h.fake.record.requests.length).toBe(requestsAfterFirstRun);
     expect(h.fake.record.calls).toHaveLength(3);
@@ -253,7 +253,7 @@ describe('write-back of finished calls to HubSpot', () => {
   });
 
   it('writes a contact called twice once, with its latest outcome, and keeps its last pledge', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const second = await insertCampaign(h.db.pool, { portalId: PORTAL_ID });
     const [pledge] = await seedFinishedAttempts(h, ['pledged'], { contactIds: ['10007'] });
     const [later] = await seedFinishedAttempts(h, ['declined'], {
@@ -262,7 +262,7 @@ describe('write-back of finished calls to HubSpot', () => {
       offsetMs: 3_600_000,
     });
 
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     expect(h.requests('POST', CALLS_CREATE)).toBe(1);
     expect(h.fake.record.calls).toHaveLength(2);
@@ -280,12 +280,12 @@ describe('write-back of finished calls to HubSpot', () => {
 
 describe('rows HubSpot refuses', () => {
   it('keeps a call to a deleted contact as failed and lands the rest of its batch', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const seeded = await seedFinishedAttempts(h, ['declined', 'pledged', 'busy', 'voicemail', 'declined'], {
       contactIds: ['10001', '10002', '999999', '10004', '10005'],
     });
 
-    const summary = await writeBackPortal(h.deps, PORTAL_ID);
+    const summary = await writebackPortal(h.deps, PORTAL_ID);
 
     expect(summary).toMatchObject({ rows: 5, done: 4, rejected: 1, pending: 0 });
     const rows = await outboxRows(h);
@@ -297,10 +297,10 @@ describe('rows HubSpot refuses', () => {
   });
 
   it('isolates a contact whose campaign names a do-not-call property the portal lacks', async () => {
-    h = await startWriteBackHarness({ dncProperty: 'no_such_dnc_property' });
+    h = await startWritebackHarness({ dncProperty: 'no_such_dnc_property' });
     const seeded = await seedFinishedAttempts(h, ['declined', 'opted_out', 'pledged', 'no_answer']);
 
-    const summary = await writeBackPortal(h.deps, PORTAL_ID);
+    const summary = await writebackPortal(h.deps, PORTAL_ID);
 
     expect(summary).toMatchObject({ rows: 4, done: 3, rejected: 1 });
     const optedOut = (await outboxRows(h)).find((r) => r.attempt_id === seeded[1]?.attemptId);
@@ -314,7 +314,7 @@ describe('rows HubSpot refuses', () => {
 
 describe('app events', () => {
   it('sends one occurrence per call with a deterministic id, only where the portal has app events', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     const eventType = 'app_events_4410221_ai_fundraising_call';
     await h.db.pool.query('UPDATE portals SET app_events_event_type = $2 WHERE portal_id = $1', [
       PORTAL_ID,
@@ -322,8 +322,8 @@ describe('app events', () => {
     ]);
     const seeded = await seedFinishedAttempts(h, ['pledged', 'declined', 'busy']);
 
-    await writeBackPortal(h.deps, PORTAL_ID);
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     expect(h.fake.record.appEvents.map((e) => e.id).sort()).toEqual(
       seeded.map((s) => appEventId(s.attemptId)).sort(),
@@ -343,7 +343,7 @@ describe('app events', () => {
   });
 
   it('re-sends an occurrence whose answer was lost under the same id, so HubSpot keeps one', async () => {
-    h = await startWriteBackHarness();
+    h = await startWritebackHarness();
     await h.db.pool.query("UPDATE portals SET app_events_event_type = 'ai_call' WHERE portal_id = $1", [
       PORTAL_ID,
     ]);
@@ -356,9 +356,9 @@ describe('app events', () => {
       times: 5,
     });
 
-    await expect(writeBackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
+    await expect(writebackPortal(h.deps, PORTAL_ID)).rejects.toThrow(/still pending/);
     h.proxy.heal();
-    await writeBackPortal(h.deps, PORTAL_ID);
+    await writebackPortal(h.deps, PORTAL_ID);
 
     const ids = new Set(h.fake.record.appEvents.map((e) => e.id));
     expect([...ids]).toEqual([appEventId(only?.attemptId ?? '')]);

@@ -1,7 +1,7 @@
+import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../../calling-window/index.js';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
-import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { PLACE_CALL_QUEUE } from '../placement/placement-queue.js';
 import { allocateSlots } from '../slot-allocation.js';
 import * as q from './dispatch-queries.js';

@@ -1,6 +1,6 @@
 import type { SkipReason } from '@fundraising/shared';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { normalizeUsState, resolveContactZones } from '../calling-window/index.js';
+import { normalizeUsState, resolveContactZones } from '../../calling-window/index.js';
 import type { Campaign } from '../campaign-model.js';
 
 /**

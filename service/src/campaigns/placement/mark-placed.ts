@@ -1,17 +1,7 @@
-import type { EngineSettings, ServiceDeps } from '../../core/deps.js';
+import type { ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
-import { type CallTiming, firstCheckAt } from '../../reconciliation/call-check-policy.js';
+import { callTimingOf, firstCheckAt } from '../../reconciliation/index.js';
 import * as q from './placement-queries.js';
-
-/** How the engine's settings time the looks at placed calls. */
-export function callTimingOf(settings: EngineSettings): CallTiming {
-  return {
-    ringingTimeoutSecs: settings.ringingTimeoutSecs,
-    maxCallDurationSecs: settings.maxCallDurationSecs,
-    providerTimeScale: settings.providerTimeScale,
-    noTraceGraceMs: settings.noTraceGraceMs,
-  };
-}
 
 /**
  * Records that the call exists (from the dial's answer, or found by reconciliation), counts the attempt, and sets

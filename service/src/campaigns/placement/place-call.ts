@@ -1,8 +1,8 @@
+import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../../calling-window/index.js';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
-import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../calling-window/index.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import { markPlaced } from './mark-placed.js';
 import * as q from './placement-queries.js';

@@ -27,18 +27,3 @@ export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJob, {
   retryDelayMax: 120,
   expireInSeconds: 120,
 });
-
-/**
- * One look at a placed call with no outcome yet at ElevenLabs, sent by the engine's call-check loop when due (see
- * call-check-policy.ts): a lost webhook then frees the call's slot within a minute of the call's end. A look that
- * finds the call still running, or not yet traceable, sets when the next one is due.
- */
-export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJob, {
-  retryLimit: 3,
-  retryDelay: 5,
-  retryBackoff: true,
-  retryDelayMax: 60,
-  expireInSeconds: 60,
-  // The loop sends looks in batches: wake the workers at once rather than at their next poll.
-  notify: true,
-});

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
-import { sendDueCallChecks } from '../../reconciliation/call-check-loop.js';
 import { RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 
 /** Every minute: nothing may hold a person's line forever because a job was lost. */
@@ -18,21 +17,18 @@ const STALE_CLAIM_MS = 10 * 60_000;
 const STALE_DIALING_MS = 15 * 60_000;
 /** Reconciliation gave up retrying (or its job was lost): look again. */
 const STALE_UNKNOWN_MS = 60 * 60_000;
-/** A placed call's look this late was not sent by any worker's call-check loop: the sweep sends it. */
-const OVERDUE_CHECK_MS = 2 * 60_000;
 
 export interface SweepResult {
   readonly releasedClaims: number;
   readonly dialingToUnknown: number;
   readonly unknownRequeued: number;
-  readonly overdueChecks: number;
 }
 
 /**
- * The engine's safety net for lost jobs (retries exhausted, queue deleted by an operator, a bug), covering every
- * state an attempt can be left in: stale claims go back to the queue, stale `dialing` attempts become `unknown`,
- * stale `unknown` attempts get a new reconciliation job, and placed calls whose look at the provider is overdue
- * (no call-check loop ran) get it. Without it a contact could wait forever and keep its line marked busy.
+ * The engine's safety net for lost jobs (retries exhausted, queue deleted by an operator, a bug): stale claims go
+ * back to the queue, stale `dialing` attempts become `unknown`, and stale `unknown` attempts get a new
+ * reconciliation job. (Placed calls are the reconciliation sweep's.) Without it a contact could wait forever and
+ * keep its line marked busy. Without it a contact could wait forever and keep its line marked busy.
  */
 export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult> {
   const now = deps.clock.now();
@@ -74,15 +70,12 @@ export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult
         { db: bossDb(tx) },
       );
     }
-    const overdueChecks = await sendDueCallChecks(deps, tx, now - OVERDUE_CHECK_MS);
     const result = {
       releasedClaims: released.rows.length,
       dialingToUnknown: toUnknown.rows.length,
       unknownRequeued: staleUnknown.rows.length,
-      overdueChecks,
     };
-    if (reconcile.length || released.rows.length || overdueChecks)
-      deps.logger.warn(result, 'swept stuck attempts');
+    if (reconcile.length || released.rows.length) deps.logger.warn(result, 'swept stuck attempts');
     return result;
   });
 }

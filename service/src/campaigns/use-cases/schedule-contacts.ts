@@ -1,5 +1,5 @@
+import { nextAllowedInstant } from '../../calling-window/index.js';
 import type { PoolClient } from '../../db/pool.js';
-import { nextAllowedInstant } from '../calling-window/index.js';
 import type { Campaign } from '../campaign-model.js';
 
 const NO_ALLOWED_TIME_RETRY_MS = 24 * 3_600_000;

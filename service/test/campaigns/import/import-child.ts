@@ -9,7 +9,8 @@ import { importCampaign } from '../../../src/campaigns/import/index.js';
 import { createPool } from '../../../src/db/pool.js';
 import { createHubSpotClients } from '../../../src/hubspot/index.js';
 import { createLogger } from '../../../src/logger.js';
-import { sandboxAccessToken } from '../../../src/sandbox/index.js';
+// The demo portal's module alone: the sandbox's index brings both fakes (and the ElevenLabs SDK) along.
+import { sandboxAccessToken } from '../../../src/sandbox/demo-portal.js';
 
 const env = z
   .object({

@@ -1,7 +1,7 @@
 import type { SkipReason } from '@fundraising/shared';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../../test/helpers/database.js';
-import { resolveContactZones } from '../../../src/campaigns/calling-window/index.js';
+import { resolveContactZones } from '../../../src/calling-window/index.js';
 import type { ImportDeps } from '../../../src/campaigns/import/index.js';
 import type { Queryable } from '../../../src/db/pool.js';
 import {

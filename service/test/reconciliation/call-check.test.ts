@@ -8,11 +8,10 @@ import {
 import { createTestDatabase, silentLogger, type TestDatabase } from '../../../test/helpers/database.js';
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
-import { sweepStuckAttempts } from '../../src/campaigns/placement/sweep-stuck-attempts.js';
 import { type ShiftedClock, shiftedClock } from '../../src/core/clock.js';
 import { signElevenLabsPayload } from '../../src/elevenlabs/index.js';
+import { checkPlacedCall, reconcileSweep } from '../../src/reconciliation/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
-import { checkPlacedCall, reconcileOutcomes } from '../../src/webhooks/index.js';
 
 /**
  * The look each placed call gets at ElevenLabs when it should have ended (job `call-check`), driven by hand here
@@ -262,7 +261,7 @@ describe('looking up a placed call when it should have ended', () => {
     expect(queued.rowCount).toBe(1);
   });
 
-  it('the sweep sends a new look for a placed call whose look is overdue, and not for one that is not', async () => {
+  it('the reconciliation sweep sends a new look for a placed call whose look is overdue, and not for one that is not', async () => {
     const overdue = await placedCall({ unknownToProvider: true });
     const notYet = await placedCall({ unknownToProvider: true });
     await db.pool.query(`UPDATE call_attempts SET check_due_at = $2 WHERE id = $1`, [
@@ -282,12 +281,12 @@ describe('looking up a placed call when it should have ended', () => {
           )
         ).rows[0]?.n,
       );
-    const result = await sweepStuckAttempts(service.engine);
-    expect(result.overdueChecks).toBeGreaterThanOrEqual(1);
+    const result = await reconcileSweep(service.engine);
+    expect(result.overdueLooks).toBeGreaterThanOrEqual(1);
     expect(await jobsFor(overdue.attemptId)).toBe(1);
     expect(await jobsFor(notYet.attemptId)).toBe(0);
     // Sent once: the next sweep leaves it to that job unless it too is overdue.
-    await sweepStuckAttempts(service.engine);
+    await reconcileSweep(service.engine);
     expect(await jobsFor(overdue.attemptId)).toBe(1);
   });
 
@@ -297,7 +296,7 @@ describe('looking up a placed call when it should have ended', () => {
        VALUES ('post_call_transcription', 'conv_lost_job', 'post_call_transcription:conv_lost_job', '{}',
                now() - interval '10 minutes') RETURNING id::text`,
     );
-    const result = await reconcileOutcomes(service.engine);
+    const result = await reconcileSweep(service.engine);
     expect(result.requeuedEvents).toBeGreaterThanOrEqual(1);
     await waitUntil(
       async () =>

@@ -1,4 +1,4 @@
-import type { CallingWindow } from '../../../src/campaigns/calling-window/index.js';
+import type { CallingWindow } from '../../src/calling-window/index.js';
 
 /**
  * An independent reference for property tests. It reads the local wall clock straight from Intl's formatted

@@ -4,7 +4,7 @@ import {
   legalWindowOn,
   normalizeUsState,
   statesWithStricterHours,
-} from '../../../src/campaigns/calling-window/index.js';
+} from '../../src/calling-window/index.js';
 
 const HH = (hour: number): number => hour * 60;
 

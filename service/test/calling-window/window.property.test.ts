@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CallingWindow,
-  isCallAllowedAt,
-  nextAllowedInstant,
-} from '../../../src/campaigns/calling-window/index.js';
+import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../../src/calling-window/index.js';
 import { oracleAllows, oracleLegalHours, oracleTransitions } from './oracle.js';
 
 const MINUTE = 60_000;

@@ -17,16 +17,16 @@ import {
   TRY_LOCK_PORTAL,
   UNLOCK_PORTAL,
 } from './writeback-queries.js';
-import { WRITEBACK_QUEUE, writeBackJobOptions } from './writeback-queue.js';
+import { WRITEBACK_QUEUE, writebackJobOptions } from './writeback-queue.js';
 
-export type WriteBackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
+export type WritebackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
 
 /** HubSpot's batch limit: one Calls create and one contacts update per page. */
 export const PAGE_SIZE = 100;
 /** Beyond this a run hands over to a fresh job, so one job never runs for an unbounded time. */
 export const MAX_ROWS_PER_RUN = 5_000;
 
-export interface WriteBackSummary {
+export interface WritebackSummary {
   readonly portalId: number;
   readonly rows: number;
   readonly done: number;
@@ -36,10 +36,10 @@ export interface WriteBackSummary {
 }
 
 /** Thrown when rows are left pending, so pg-boss retries with backoff and finally dead-letters the job. */
-export class WriteBackIncompleteError extends Error {
+export class WritebackIncompleteError extends Error {
   constructor(portalId: number, pending: number, reason: string) {
     super(`${pending} HubSpot write-back(s) of portal ${portalId} still pending: ${reason}`);
-    this.name = 'WriteBackIncompleteError';
+    this.name = 'WritebackIncompleteError';
   }
 }
 
@@ -49,7 +49,7 @@ export class WriteBackIncompleteError extends Error {
  * Stops at the first page on which HubSpot was failing (the next pages would fail the same way) and throws
  * while anything is left, so the job is retried later.
  */
-export async function writeBackPortal(deps: WriteBackDeps, portalId: number): Promise<WriteBackSummary> {
+export async function writebackPortal(deps: WritebackDeps, portalId: number): Promise<WritebackSummary> {
   const db = await deps.pool.connect();
   // A connection that could not release the lock is closed, which releases it.
   let broken: Error | undefined;
@@ -70,10 +70,10 @@ export async function writeBackPortal(deps: WriteBackDeps, portalId: number): Pr
 }
 
 async function drain(
-  deps: WriteBackDeps,
+  deps: WritebackDeps,
   db: WriteContext['db'],
   portalId: number,
-): Promise<WriteBackSummary> {
+): Promise<WritebackSummary> {
   const logger = deps.logger.child({ portalId, job: 'crm-writeback' });
   const portal = (
     await db.query<{ crm_setup_at: Date | null; app_events_event_type: string | null }>(LOAD_PORTAL, [
@@ -127,7 +127,7 @@ async function drain(
   }
   logger.info(summary, 'HubSpot write-back run finished');
   if (summary.pending > 0) {
-    throw new WriteBackIncompleteError(portalId, summary.pending, firstError ?? 'HubSpot failing');
+    throw new WritebackIncompleteError(portalId, summary.pending, firstError ?? 'HubSpot failing');
   }
   return summary;
 }
@@ -202,5 +202,5 @@ function mostTelling(parts: readonly PartOutcome[]): string | null {
 
 /** A fresh job for the rest (stately: it queues behind this one; a job already queued covers it too). */
 async function handOver(boss: PgBoss, portalId: number): Promise<void> {
-  await boss.send(WRITEBACK_QUEUE.name, { portalId }, writeBackJobOptions(portalId, 0));
+  await boss.send(WRITEBACK_QUEUE.name, { portalId }, writebackJobOptions(portalId, 0));
 }

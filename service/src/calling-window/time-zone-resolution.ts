@@ -1,6 +1,6 @@
 import { timezones } from 'libphonenumber-geo-carrier';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { isValidTimeZone } from '../../core/zoned-time.js';
+import { isValidTimeZone } from '../core/zoned-time.js';
 
 /**
  * Which zones a contact may be in: their HubSpot time zone, else the zones of their number's prefix, else the

@@ -5,32 +5,27 @@ import {
   type ScheduleDefinition,
   type Worker,
 } from '../jobs/queue-definition.js';
-import { startCallCheckLoop } from '../reconciliation/call-check-loop.js';
-import { type Dispatcher, startDispatcher } from './dispatch/dispatcher.js';
 import { IMPORT_QUEUE, importCampaign } from './import/index.js';
-import { startDialCheckPrefetcher } from './placement/dial-check-prefetch.js';
 import { type PlacementHooks, placeCall } from './placement/place-call.js';
-import { CALL_CHECK_QUEUE, PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
+import { PLACE_CALL_QUEUE, RECONCILE_DIAL_QUEUE } from './placement/placement-queue.js';
 import { reconcileDial } from './placement/reconcile-dial.js';
 import { SWEEP_QUEUE, sweepStuckAttempts } from './placement/sweep-stuck-attempts.js';
 
 /** The campaign engine's queues, in creation order. */
-export const ENGINE_QUEUES: readonly QueueDefinition<unknown>[] = [
+export const CAMPAIGN_QUEUES: readonly QueueDefinition<unknown>[] = [
   IMPORT_QUEUE,
   PLACE_CALL_QUEUE,
   RECONCILE_DIAL_QUEUE,
-  // Sent by the engine's call-check loop; worked by the webhooks module, which turns a finished call into its outcome.
-  CALL_CHECK_QUEUE,
   SWEEP_QUEUE,
 ];
 
-export const ENGINE_SCHEDULES: readonly ScheduleDefinition[] = [{ queue: SWEEP_QUEUE, cron: '* * * * *' }];
+export const CAMPAIGN_SCHEDULES: readonly ScheduleDefinition[] = [{ queue: SWEEP_QUEUE, cron: '* * * * *' }];
 
 /**
  * The engine's workers. Placement runs as many jobs at once as the account may have calls in flight (each job
  * mostly waits: on HubSpot, on pacing, on the dial), polling twice a second besides LISTEN/NOTIFY wake-ups.
  */
-export function engineWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): Worker[] {
+export function campaignWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): Worker[] {
   return [
     defineWorker({
       queue: IMPORT_QUEUE,
@@ -56,19 +51,4 @@ export function engineWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): Wo
       handle: (data) => reconcileDial(deps, data),
     }),
   ];
-}
-
-/** The dispatch loop, with the pre-dial HubSpot reads riding on its ticks, and the loop sending due call looks. */
-export function startEngineLoops(deps: ServiceDeps): Dispatcher {
-  const prefetcher = startDialCheckPrefetcher(deps);
-  const dispatcher = startDispatcher(deps, () => prefetcher.poke());
-  const checks = startCallCheckLoop(deps);
-  return {
-    ...dispatcher,
-    async stop() {
-      await dispatcher.stop();
-      await prefetcher.stop();
-      await checks.stop();
-    },
-  };
 }

@@ -1,4 +1,4 @@
-export { isValidTimeZone, type LocalParts, localParts, zonedToUtc } from '../../core/zoned-time.js';
+export { isValidTimeZone, type LocalParts, localParts, zonedToUtc } from '../core/zoned-time.js';
 export {
   FEDERAL_WINDOW,
   type LegalWindow,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, localParts, zonedToUtc } from '../../../src/campaigns/calling-window/index.js';
+import { isValidTimeZone, localParts, zonedToUtc } from '../../src/calling-window/index.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 const iso = (value: number): string => new Date(value).toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CallingWindow, nextAllowedInstant } from '../../../src/campaigns/calling-window/index.js';
+import { type CallingWindow, nextAllowedInstant } from '../../src/calling-window/index.js';
 
 // Campaign launch computes a first dial time for every contact: 100,000 contacts must take seconds, not minutes.
 // The limits below are ~10x what the code needs on a laptop, so they catch a regression to scanning, not noise.

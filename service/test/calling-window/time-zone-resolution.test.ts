@@ -7,11 +7,8 @@ import {
   hubspotTimeZoneToIana,
   resolveContactZones,
   zonesForPhoneNumber,
-} from '../../../src/campaigns/calling-window/index.js';
-import {
-  PREFIX_DIGITS_NANP,
-  PREFIX_DIGITS_OTHER,
-} from '../../../src/campaigns/calling-window/time-zone-resolution.js';
+} from '../../src/calling-window/index.js';
+import { PREFIX_DIGITS_NANP, PREFIX_DIGITS_OTHER } from '../../src/calling-window/time-zone-resolution.js';
 
 describe('hubspotTimeZoneToIana', () => {
   it.each([

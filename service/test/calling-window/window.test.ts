@@ -6,7 +6,7 @@ import {
   nextAllowedInstant,
   snapToWindow,
   validateWindow,
-} from '../../../src/campaigns/calling-window/index.js';
+} from '../../src/calling-window/index.js';
 
 // Expected instants are written out in UTC, with the local time they stand for, so that no test depends on the
 // code under test to compute them.

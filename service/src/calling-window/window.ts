@@ -8,7 +8,7 @@ import {
   offsetAt,
   resolveWallTime,
   weekdayOfDay,
-} from '../../core/zoned-time.js';
+} from '../core/zoned-time.js';
 import { legalWindowOn, normalizeUsState } from './legal-hours.js';
 
 export interface CallingWindow {
