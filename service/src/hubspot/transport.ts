@@ -1,4 +1,3 @@
-import { Client } from '@hubspot/api-client';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
@@ -48,13 +47,11 @@ export interface TransportOptions {
 }
 
 /**
- * Every HubSpot request goes through here: a slot from the portal's limiter, then the SDK's apiRequest, then the
- * retry policy. apiRequest returns the raw Response, which keeps 429 bodies whole; the SDK's typed methods
+ * Every HubSpot request goes through here: a slot from the portal's limiter, then one fetch (cancelled when it
+ * times out), then the retry policy. The raw Response keeps 429 bodies whole; the SDK's typed methods
  * deserialize errors into its Error model and drop policyName, which the retry policy needs.
  */
 export class HubSpotTransport {
-  private sdk: { token: string | undefined; client: Client } | undefined;
-
   constructor(private readonly options: TransportOptions) {}
 
   async request(spec: TransportRequest): Promise<TransportResponse> {
@@ -91,41 +88,36 @@ export class HubSpotTransport {
   private async sendOnce(spec: TransportRequest): Promise<TransportResponse | HubSpotApiError> {
     const path = spec.redactedPath ?? spec.path;
     const { auth } = this.options;
-    const client = await this.client();
-    const headers: Record<string, string> = {};
-    let body: unknown;
+    const headers: Record<string, string> = {
+      Accept: 'application/json, */*;q=0.8',
+      'User-Agent': USER_AGENT,
+    };
+    if (auth.kind === 'bearer') headers.Authorization = `Bearer ${await auth.token()}`;
+    let body: string | undefined;
     if (spec.form !== undefined) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams({ ...spec.form }).toString();
     } else if (spec.json !== undefined) {
-      body = spec.json;
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(spec.json);
     }
+    const url = new URL(`${this.options.baseUrl}${spec.path}`);
+    if (spec.query !== undefined) url.search = new URLSearchParams({ ...spec.query }).toString();
     let response: Response;
     let text: string;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RequestTimeout()), this.options.requestTimeoutMs);
+      // The signal cancels the request itself (socket and all), and covers the body too: a response can arrive
+      // promptly and then stall mid-body. (The SDK's apiRequest takes no signal, so we send the request ourselves,
+      // as it would: same URL, headers and JSON.)
+      response = await fetch(url, {
+        method: spec.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
-      // The timeout covers the body too: a response can arrive promptly and then stall mid-body.
-      const exchange = (async () => {
-        const res = await client.apiRequest({
-          method: spec.method,
-          path: spec.path,
-          ...(spec.query === undefined ? {} : { qs: { ...spec.query } }),
-          ...(body === undefined ? {} : { body }),
-          headers,
-          defaultJson: spec.form === undefined,
-        });
-        return { res, text: await res.text() };
-      })();
-      // After a timeout nobody awaits the exchange any more; its late failure must not become unhandled.
-      exchange.catch(() => {});
-      ({ res: response, text } = await Promise.race([exchange, timeout]));
+      text = await response.text();
     } catch (cause) {
-      return networkError({ method: spec.method, path, cause, timedOut: cause instanceof RequestTimeout });
-    } finally {
-      clearTimeout(timer);
+      return networkError({ method: spec.method, path, cause, timedOut: isTimeout(cause) });
     }
     const ok = (response.status >= 200 && response.status < 300) || spec.accept?.includes(response.status);
     if (!ok) {
@@ -152,29 +144,6 @@ export class HubSpotTransport {
       });
     }
   }
-
-  /**
-   * One SDK Client per token, replaced when the token changes (OAuth refresh). Constructed with no limiter and
-   * no retry options on purpose: those are process-wide in the SDK, and the last Client built would impose
-   * its settings on every portal.
-   */
-  private async client(): Promise<Client> {
-    const token = this.options.auth.kind === 'bearer' ? await this.options.auth.token() : undefined;
-    if (this.sdk === undefined || this.sdk.token !== token) {
-      const client = new Client({
-        basePath: this.options.baseUrl,
-        ...(token === undefined ? {} : { accessToken: token }),
-      });
-      this.sdk = { token, client };
-    }
-    return this.sdk.client;
-  }
-}
-
-class RequestTimeout extends Error {
-  constructor() {
-    super('request timed out');
-  }
 }
 
 /** Reads a response body with a zod schema; a shape we do not understand is an error, not a guess. */
@@ -197,4 +166,12 @@ function invalidResponse(where: { method: HttpMethod; path: string }, detail: st
     method: where.method,
     path: where.path,
   });
+}
+
+const USER_AGENT = 'ai-voice-fundraising';
+
+/** AbortSignal.timeout() aborts with a TimeoutError; fetch rejects with it, or with it as the cause. */
+function isTimeout(error: unknown): boolean {
+  const named = (e: unknown) => e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+  return named(error) || (error instanceof Error && named(error.cause));
 }

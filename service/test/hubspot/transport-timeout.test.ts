@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../test/helpers/database.js';
+import { createHubSpotClients } from '../../src/hubspot/portal-client-factory.js';
+import { SteppingClock } from './fake-clocks.js';
+import { PORTAL_ID, staticTokens } from './helpers.js';
+
+/** A request that times out is cancelled, not merely abandoned: its connection closes. */
+
+let server: Server;
+let baseUrl: string;
+const closed: Promise<void>[] = [];
+
+beforeAll(async () => {
+  // Never answers: holds every request open until the client gives up on it.
+  server = createServer((req: IncomingMessage) => {
+    closed.push(new Promise((resolve) => req.socket.once('close', () => resolve())));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('a HubSpot request that gets no answer in time', () => {
+  it('is reported as a timeout and its connection is closed', async () => {
+    const clients = createHubSpotClients({
+      baseUrl,
+      tokens: staticTokens(),
+      logger: silentLogger,
+      clock: new SteppingClock(),
+      requestTimeoutMs: 100,
+      retry: { maxAttempts: 1 },
+    });
+    const error = await clients
+      .forPortal(PORTAL_ID)
+      .getListMembershipsPage('187')
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toMatchObject({ status: 0, category: 'TIMEOUT' });
+    expect(closed).toHaveLength(1);
+    // Resolves only when the server sees the socket closed: the request was really cancelled.
+    await closed[0];
+  });
+});
