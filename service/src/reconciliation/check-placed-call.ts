@@ -32,7 +32,7 @@ const EVENT_STATE = `
     FROM webhook_events e, call_attempts a
    WHERE e.dedupe_key = $1 AND a.id = $2`;
 const REOPEN_EVENT = `UPDATE webhook_events SET processed_at = NULL, process_error = NULL WHERE id = $1`;
-/** What processing records for an event it could not match to an attempt (see process-webhook-event.ts). */
+/** What processing records for an event it could not match to an attempt (see outcomes/process-call-event.ts). */
 const NOT_MATCHED = 'no matching attempt';
 
 export type CheckResult = 'settled' | 'recovered' | 'running' | 'missing' | 'given_up';

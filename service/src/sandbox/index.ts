@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { createDemoPortal, type DemoList } from './demo-portal.js';
-import { type FakeElevenLabs, startFakeElevenLabs } from './fake-elevenlabs.js';
-import { type FakeHubSpot, startFakeHubSpot } from './fake-hubspot.js';
+import { type FakeElevenLabs, startFakeElevenLabs } from './elevenlabs/fake-elevenlabs.js';
 import type { SandboxClock } from './http-server.js';
+import { type FakeHubSpot, startFakeHubSpot } from './hubspot/fake-hubspot.js';
 
 /**
  * Both fakes and the demo portal, started together: what `npm start` runs when no real account is configured.
@@ -13,13 +13,13 @@ import type { SandboxClock } from './http-server.js';
 
 export type { DemoList, DemoPortal } from './demo-portal.js';
 export { createDemoPortal, DEMO_PORTAL_ID, sandboxAccessToken } from './demo-portal.js';
-export type { FaultSettings } from './elevenlabs-faults.js';
-export { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs-outcomes.js';
-export type { FakeElevenLabs, FakeElevenLabsOptions } from './fake-elevenlabs.js';
-export { startFakeElevenLabs } from './fake-elevenlabs.js';
-export type { FakeHubSpot, FakeHubSpotOptions } from './fake-hubspot.js';
-export { startFakeHubSpot } from './fake-hubspot.js';
+export type { FakeElevenLabs, FakeElevenLabsOptions } from './elevenlabs/fake-elevenlabs.js';
+export { startFakeElevenLabs } from './elevenlabs/fake-elevenlabs.js';
+export type { FaultSettings } from './elevenlabs/faults.js';
+export { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs/outcomes.js';
 export type { SandboxClock } from './http-server.js';
+export type { FakeHubSpot, FakeHubSpotOptions } from './hubspot/fake-hubspot.js';
+export { startFakeHubSpot } from './hubspot/fake-hubspot.js';
 export { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 
 export interface SandboxOptions {

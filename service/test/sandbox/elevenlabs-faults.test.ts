@@ -4,7 +4,7 @@ import {
   type FakeElevenLabs,
   type FakeElevenLabsOptions,
   startFakeElevenLabs,
-} from '../../src/sandbox/fake-elevenlabs.js';
+} from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
 import { at } from './json-path.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 

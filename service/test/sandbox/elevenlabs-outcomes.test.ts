@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { type FakeElevenLabs, startFakeElevenLabs } from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
 import {
   chooseOutcome,
   OUTCOME_WEIGHTS,
   SANDBOX_OUTCOMES,
   type SandboxOutcome,
-} from '../../src/sandbox/elevenlabs-outcomes.js';
-import { type FakeElevenLabs, startFakeElevenLabs } from '../../src/sandbox/fake-elevenlabs.js';
+} from '../../src/sandbox/elevenlabs/outcomes.js';
 import { at } from './json-path.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 

@@ -5,7 +5,7 @@ import {
   type FakeElevenLabs,
   type FakeElevenLabsOptions,
   startFakeElevenLabs,
-} from '../../src/sandbox/fake-elevenlabs.js';
+} from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
 import { arrayAt, at } from './json-path.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 

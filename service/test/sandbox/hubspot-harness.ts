@@ -4,7 +4,7 @@ import {
   type FakeHubSpot,
   type FakeHubSpotOptions,
   startFakeHubSpot,
-} from '../../src/sandbox/fake-hubspot.js';
+} from '../../src/sandbox/hubspot/fake-hubspot.js';
 
 /** A fake HubSpot with the demo portal, and a tiny JSON client bearing the portal's token. */
 

@@ -6,7 +6,7 @@ export {
   importCampaign,
   importJobSchema,
   importQueue,
-  // The engine's name for the queue (engine.ts).
+  // The name campaigns/jobs.ts gathers it under.
   importQueue as IMPORT_QUEUE,
   importWorker,
 } from './import-campaign.js';

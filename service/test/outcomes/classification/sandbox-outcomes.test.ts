@@ -3,14 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import type { ClassifiedOutcome } from '../../../src/outcomes/classified-outcome.js';
 import { classifyInitiationFailure, classifyTranscription } from '../../../src/outcomes/classify.js';
-import { SANDBOX_AGENTS, SANDBOX_PHONE_NUMBERS } from '../../../src/sandbox/elevenlabs-catalog.js';
+import { SANDBOX_AGENTS, SANDBOX_PHONE_NUMBERS } from '../../../src/sandbox/elevenlabs/catalog.js';
+import { type FakeElevenLabs, startFakeElevenLabs } from '../../../src/sandbox/elevenlabs/fake-elevenlabs.js';
 import {
   initiationFailureOf,
   SANDBOX_OUTCOMES,
   type SandboxOutcome,
-} from '../../../src/sandbox/elevenlabs-outcomes.js';
-import { type SandboxCall, storyOf, webhookFor } from '../../../src/sandbox/elevenlabs-wire.js';
-import { type FakeElevenLabs, startFakeElevenLabs } from '../../../src/sandbox/fake-elevenlabs.js';
+} from '../../../src/sandbox/elevenlabs/outcomes.js';
+import { type SandboxCall, storyOf, webhookFor } from '../../../src/sandbox/elevenlabs/wire.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook-receiver.js';
 import { webhookEvent } from './fixtures/index.js';
 

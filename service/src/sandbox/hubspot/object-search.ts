@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ContactProperties } from './demo-portal.js';
-import type { ObjectSchema, PropertyDefinition } from './hubspot-properties.js';
-import type { StoredObject } from './hubspot-state.js';
+import type { ContactProperties } from '../demo-portal.js';
+import type { ObjectSchema, PropertyDefinition } from './properties.js';
+import type { StoredObject } from './state.js';
 
 /**
  * HubSpot's CRM search (POST /crm/v3/objects/{type}/search) over objects the fake stores: filter groups OR-ed,

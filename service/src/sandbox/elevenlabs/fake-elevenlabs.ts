@@ -1,24 +1,20 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import {
-  elevenLabsApiRoutes,
-  elevenLabsJsonErrorHandler,
-  type RejectedDialRecord,
-} from './elevenlabs-api-routes.js';
-import { CallSimulator, type DialRecord } from './elevenlabs-calls.js';
-import { SANDBOX_AGENTS, SANDBOX_PHONE_NUMBERS } from './elevenlabs-catalog.js';
+import type { Logger } from '../../logger.js';
+import { listenOnLoopback, type SandboxClock, sendPage, systemClock } from '../http-server.js';
+import { elevenLabsApiRoutes, elevenLabsJsonErrorHandler, type RejectedDialRecord } from './api-routes.js';
+import { CallSimulator, type DialRecord } from './calls.js';
+import { SANDBOX_AGENTS, SANDBOX_PHONE_NUMBERS } from './catalog.js';
 import {
   applyFaultSettings,
   describeFaults,
   type FaultSettings,
   faultSettingsSchema,
   noFaults,
-} from './elevenlabs-faults.js';
-import { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs-outcomes.js';
-import { type WebhookDeliveryRecord, WebhookSender } from './elevenlabs-webhooks.js';
-import { conversationWire } from './elevenlabs-wire.js';
-import { listenOnLoopback, type SandboxClock, sendPage, systemClock } from './http-server.js';
+} from './faults.js';
+import { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './outcomes.js';
+import { type WebhookDeliveryRecord, WebhookSender } from './webhooks.js';
+import { conversationWire } from './wire.js';
 
 /**
  * A fake ElevenLabs on loopback: the real SDK (`baseUrl`) dials through it, it plays each call out in scaled time

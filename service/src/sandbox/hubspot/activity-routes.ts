@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isoAt } from './http-server.js';
-import { invalidBody, notFoundError, tooManyInputs } from './hubspot-errors.js';
-import { type HubSpotContext, type PortalState, portalOf } from './hubspot-state.js';
+import { isoAt } from '../http-server.js';
+import { invalidBody, notFoundError, tooManyInputs } from './errors.js';
+import { type HubSpotContext, type PortalState, portalOf } from './state.js';
 
 /**
- * What the app writes onto timelines besides calls (hubspot-calls-routes.ts): app-event occurrences and the
+ * What the app writes onto timelines besides calls (calls-routes.ts): app-event occurrences and the
  * completion of workflow-action callbacks. Everything lands in the record, duplicates flagged, so an end-to-end
  * test can assert "exactly once".
  */

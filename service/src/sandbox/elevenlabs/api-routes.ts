@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { CallSimulator, DialRecord } from './elevenlabs-calls.js';
+import { isoAt, type SandboxClock } from '../http-server.js';
+import type { CallSimulator, DialRecord } from './calls.js';
 import {
   agentSummaryWire,
   findAgent,
@@ -12,10 +13,9 @@ import {
   SANDBOX_VOICES,
   silentMp3,
   voiceWire,
-} from './elevenlabs-catalog.js';
-import type { FaultState } from './elevenlabs-faults.js';
-import { conversationSummaryWire, conversationWire } from './elevenlabs-wire.js';
-import { isoAt, type SandboxClock } from './http-server.js';
+} from './catalog.js';
+import type { FaultState } from './faults.js';
+import { conversationSummaryWire, conversationWire } from './wire.js';
 
 /** The /v1 routes of the fake ElevenLabs, answering in the real API's wire shapes and error bodies. */
 

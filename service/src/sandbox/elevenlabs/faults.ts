@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unitFor } from './deterministic.js';
+import { unitFor } from '../deterministic.js';
 
 /**
  * Fault switches of the fake ElevenLabs: the failures a dialler must survive. Each rule fires for its `next` N

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { sandboxQuery, sendPage } from './http-server.js';
-import type { HubSpotContext } from './hubspot-state.js';
+import { sandboxQuery, sendPage } from '../http-server.js';
+import type { HubSpotContext } from './state.js';
 
 /** GET /__sandbox/hubspot/…: what "HubSpot" holds and everything it was sent, for tests and curious users. */
 

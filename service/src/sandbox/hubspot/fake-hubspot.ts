@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import type { Logger } from '../logger.js';
-import type { DemoPortal } from './demo-portal.js';
-import { listenOnLoopback, type SandboxClock, systemClock } from './http-server.js';
-import { hubspotActivityRoutes } from './hubspot-activity-routes.js';
-import { hubspotCallsRoutes } from './hubspot-calls-routes.js';
-import { hubspotCrmRoutes } from './hubspot-crm-routes.js';
-import { hubspotError } from './hubspot-errors.js';
-import { hubspotOAuthRoutes, issueAuthCode } from './hubspot-oauth-routes.js';
-import { hubspotPropertyRoutes } from './hubspot-property-routes.js';
-import { sandboxRecordRoutes } from './hubspot-sandbox-routes.js';
+import type { Logger } from '../../logger.js';
+import type { DemoPortal } from '../demo-portal.js';
+import { listenOnLoopback, type SandboxClock, systemClock } from '../http-server.js';
+import { hubspotActivityRoutes } from './activity-routes.js';
+import { hubspotCallsRoutes } from './calls-routes.js';
+import { hubspotCrmRoutes } from './crm-routes.js';
+import { hubspotError } from './errors.js';
+import { hubspotOAuthRoutes, issueAuthCode } from './oauth-routes.js';
+import { hubspotPropertyRoutes } from './property-routes.js';
+import { sandboxRecordRoutes } from './sandbox-routes.js';
 import {
   type HubSpotContext,
   type HubSpotRecord,
   PortalState,
   RollingWindowLimiter,
   SANDBOX_SCOPES,
-} from './hubspot-state.js';
+} from './state.js';
 
 /**
  * A fake HubSpot on loopback: the real @hubspot/api-client (`basePath`) talks to it unchanged. Bearer tokens map

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Logger, maskPhone } from '../logger.js';
-import { intBetween, randomFor } from './deterministic.js';
-import type { SandboxAgent, SandboxPhoneNumber } from './elevenlabs-catalog.js';
-import { type FaultState, faultFires } from './elevenlabs-faults.js';
-import { chooseOutcome, initiationFailureOf, type SandboxOutcome } from './elevenlabs-outcomes.js';
-import type { WebhookSender } from './elevenlabs-webhooks.js';
-import { type SandboxCall, storyOf, webhookFor } from './elevenlabs-wire.js';
-import { isoAt, type SandboxClock } from './http-server.js';
+import { type Logger, maskPhone } from '../../logger.js';
+import { intBetween, randomFor } from '../deterministic.js';
+import { isoAt, type SandboxClock } from '../http-server.js';
+import type { SandboxAgent, SandboxPhoneNumber } from './catalog.js';
+import { type FaultState, faultFires } from './faults.js';
+import { chooseOutcome, initiationFailureOf, type SandboxOutcome } from './outcomes.js';
+import type { WebhookSender } from './webhooks.js';
+import { type SandboxCall, storyOf, webhookFor } from './wire.js';
 
 /**
  * Plays calls out: initiated → in-progress → processing → done (or initiated → failed), over the story's

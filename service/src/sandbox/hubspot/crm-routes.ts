@@ -1,16 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { ContactProperties, DemoList } from './demo-portal.js';
-import { isoAt } from './http-server.js';
-import {
-  hubspotError,
-  invalidBody,
-  notFoundError,
-  propertyValuesError,
-  tooManyInputs,
-} from './hubspot-errors.js';
-import { coerceValue } from './hubspot-properties.js';
-import { type HubSpotContext, type PortalState, portalOf } from './hubspot-state.js';
+import type { ContactProperties, DemoList } from '../demo-portal.js';
+import { isoAt } from '../http-server.js';
+import { hubspotError, invalidBody, notFoundError, propertyValuesError, tooManyInputs } from './errors.js';
+import { coerceValue } from './properties.js';
+import { type HubSpotContext, type PortalState, portalOf } from './state.js';
 
 /** Lists (search, fetch, memberships) and contacts (batch read, batch update) in HubSpot's v3 shapes. */
 

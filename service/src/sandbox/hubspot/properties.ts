@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Property definitions of a sandbox portal, per object type: for contacts, HubSpot's defaults the app reads, the
- * food bank's own donor properties, and whatever the app creates (calls are in hubspot-call-properties.ts). Writes
+ * food bank's own donor properties, and whatever the app creates (calls are in call-properties.ts). Writes
  * are checked against them as HubSpot does: a property that does not exist, or a value that does not fit its
  * type, fails the whole request.
  */

@@ -1,4 +1,4 @@
-import { intBetween, pick, pickWeighted, type Random, randomFor, unitFor } from './deterministic.js';
+import { intBetween, pick, pickWeighted, type Random, randomFor, unitFor } from '../deterministic.js';
 
 /**
  * What happens on a simulated call, and what ElevenLabs would report about it. The mix is chosen from

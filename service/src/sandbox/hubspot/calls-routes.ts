@@ -1,17 +1,11 @@
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import type { ContactProperties } from './demo-portal.js';
-import { isoAt } from './http-server.js';
-import {
-  hubspotError,
-  invalidBody,
-  notFoundError,
-  propertyValuesError,
-  tooManyInputs,
-} from './hubspot-errors.js';
-import { searchObjects, searchRequestSchema } from './hubspot-object-search.js';
-import { coerceValue } from './hubspot-properties.js';
-import { type HubSpotContext, type PortalState, portalOf, type StoredObject } from './hubspot-state.js';
+import type { ContactProperties } from '../demo-portal.js';
+import { isoAt } from '../http-server.js';
+import { hubspotError, invalidBody, notFoundError, propertyValuesError, tooManyInputs } from './errors.js';
+import { searchObjects, searchRequestSchema } from './object-search.js';
+import { coerceValue } from './properties.js';
+import { type HubSpotContext, type PortalState, portalOf, type StoredObject } from './state.js';
 
 /**
  * Calls engagements: create (one or a batch, associated to contacts), fetch, and CRM search. Property values are

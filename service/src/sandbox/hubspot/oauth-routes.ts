@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
-import { isoAt } from './http-server.js';
-import { hubspotError } from './hubspot-errors.js';
-import { type HubSpotContext, SANDBOX_SCOPES } from './hubspot-state.js';
+import { isoAt } from '../http-server.js';
+import { hubspotError } from './errors.js';
+import { type HubSpotContext, SANDBOX_SCOPES } from './state.js';
 
 /**
  * OAuth as HubSpot does it: an authorize page that redirects back with a one-time code (the sandbox's stand-in

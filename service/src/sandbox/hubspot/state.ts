@@ -1,8 +1,8 @@
 import type { Response } from 'express';
-import type { ContactProperties, DemoContact, DemoPortal } from './demo-portal.js';
-import type { SandboxClock } from './http-server.js';
-import { callSchema } from './hubspot-call-properties.js';
-import { contactSchema, type ObjectSchema, type SchemaObjectType } from './hubspot-properties.js';
+import type { ContactProperties, DemoContact, DemoPortal } from '../demo-portal.js';
+import type { SandboxClock } from '../http-server.js';
+import { callSchema } from './call-properties.js';
+import { contactSchema, type ObjectSchema, type SchemaObjectType } from './properties.js';
 
 /**
  * What the fake HubSpot remembers: per portal, the property writes laid over the computed demo contacts, the

@@ -1,4 +1,4 @@
-import { definedProperty, type ObjectSchema, type PropertyGroup } from './hubspot-properties.js';
+import { definedProperty, type ObjectSchema, type PropertyGroup } from './properties.js';
 
 /**
  * The Calls object's property definitions in a sandbox portal: the HubSpot-defined ones an app writes on a call

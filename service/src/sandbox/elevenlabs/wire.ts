@@ -1,11 +1,11 @@
-import type { SandboxAgent, SandboxPhoneNumber } from './elevenlabs-catalog.js';
+import type { SandboxAgent, SandboxPhoneNumber } from './catalog.js';
 import {
   type CallStory,
   initiationFailureOf,
   type SandboxOutcome,
   type StoryContext,
   tellStory,
-} from './elevenlabs-outcomes.js';
+} from './outcomes.js';
 
 /**
  * A simulated call, and the JSON ElevenLabs would show for it: GET /v1/convai/conversations/{id}, its list

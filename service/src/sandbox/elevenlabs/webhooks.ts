@@ -1,7 +1,7 @@
-import { signElevenLabsPayload } from '../elevenlabs/index.js';
-import type { Logger } from '../logger.js';
-import type { WebhookType } from './elevenlabs-wire.js';
-import { isoAt, type SandboxClock } from './http-server.js';
+import { signElevenLabsPayload } from '../../elevenlabs/index.js';
+import type { Logger } from '../../logger.js';
+import { isoAt, type SandboxClock } from '../http-server.js';
+import type { WebhookType } from './wire.js';
 
 /**
  * Sends the fake's post-call webhooks the way ElevenLabs does: one POST, `ElevenLabs-Signature` over the exact

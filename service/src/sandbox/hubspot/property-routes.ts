@@ -1,7 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { isoAt } from './http-server.js';
-import { hubspotError, invalidBody, notFoundError } from './hubspot-errors.js';
+import { isoAt } from '../http-server.js';
+import { hubspotError, invalidBody, notFoundError } from './errors.js';
 import {
   groupCreateSchema,
   groupWire,
@@ -11,8 +11,8 @@ import {
   propertyCreateSchema,
   propertyWire,
   type SchemaObjectType,
-} from './hubspot-properties.js';
-import { type HubSpotContext, type PortalState, portalOf } from './hubspot-state.js';
+} from './properties.js';
+import { type HubSpotContext, type PortalState, portalOf } from './state.js';
 
 /**
  * Property groups and properties of contacts and calls (/crm/v3/properties/{objectType}/…). Creating one that
