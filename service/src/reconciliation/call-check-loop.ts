@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
+import { queryRows } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
+import * as q from './queries.js';
 
 const attemptJob = z.object({ attemptId: z.uuid(), portalId: z.number().int().positive() });
 export type CallCheckJob = z.infer<typeof attemptJob>;
@@ -29,13 +31,6 @@ const LOOK_LEASE_MS = 2 * 60_000;
 /** Looks sent per pass; the next pass takes the rest. */
 const MAX_LOOKS_PER_PASS = 500;
 
-const TAKE_DUE_CHECKS = `
-  UPDATE call_attempts a SET check_due_at = $2
-    FROM (SELECT id FROM call_attempts WHERE status = 'placed' AND check_due_at <= $1
-           ORDER BY check_due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
-   WHERE a.id = due.id
-  RETURNING a.id::text, a.portal_id`;
-
 /**
  * Sends a `call-check` job for every placed call whose look was due at or before `dueBeforeMs`, leasing it (so no
  * other pass or process sends it again meanwhile). A call whose webhook came in time has ended and is never
@@ -46,7 +41,7 @@ export async function sendDueCallChecks(
   tx: PoolClient,
   dueBeforeMs: number,
 ): Promise<number> {
-  const { rows } = await tx.query<{ id: string; portal_id: string }>(TAKE_DUE_CHECKS, [
+  const rows = await queryRows(tx, q.TAKE_DUE_CHECKS, [
     new Date(dueBeforeMs),
     new Date(deps.clock.now() + LOOK_LEASE_MS),
     MAX_LOOKS_PER_PASS,

@@ -1,5 +1,6 @@
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
+import { execute, queryRow } from '../db/statement.js';
 import type { Conversation } from '../elevenlabs/index.js';
 import { recordOutcome } from '../outcomes/index.js';
 import {
@@ -17,21 +18,8 @@ import {
   type NextStep,
   RECHECK_AFTER_SECS,
 } from './call-check-policy.js';
+import * as q from './queries.js';
 
-const LOAD = `
-  SELECT id::text, status, conversation_id, placed_at, missing_looks, missing_since
-    FROM call_attempts WHERE id = $1 AND portal_id = $2`;
-const NOTE_LOOK = `
-  UPDATE call_attempts
-     SET check_due_at = $3, missing_looks = missing_looks + $4::int,
-         missing_since = CASE WHEN $4::int = 1 THEN coalesce(missing_since, $5) ELSE missing_since END
-   WHERE id = $1 AND portal_id = $2 AND status = 'placed'`;
-
-const EVENT_STATE = `
-  SELECT e.id, e.processed_at, e.process_error, a.status AS attempt_status
-    FROM webhook_events e, call_attempts a
-   WHERE e.dedupe_key = $1 AND a.id = $2`;
-const REOPEN_EVENT = `UPDATE webhook_events SET processed_at = NULL, process_error = NULL WHERE id = $1`;
 /** What processing records for an event it could not match to an attempt (see outcomes/process-call-event.ts). */
 const NOT_MATCHED = 'no matching attempt';
 
@@ -50,16 +38,7 @@ export async function checkPlacedCall(
   writer: EventWriter,
   job: CallCheckJob,
 ): Promise<CheckResult> {
-  const row = (
-    await deps.pool.query<{
-      id: string;
-      status: string;
-      conversation_id: string | null;
-      placed_at: Date | null;
-      missing_looks: number;
-      missing_since: Date | null;
-    }>(LOAD, [job.attemptId, job.portalId])
-  ).rows[0];
+  const row = await queryRow(deps.pool, q.LOAD_PLACED_CALL, [job.attemptId, job.portalId]);
   if (row?.status !== 'placed' || row.conversation_id === null) return 'settled';
 
   const conversation = await deps.elevenlabs.getConversation(row.conversation_id);
@@ -84,7 +63,7 @@ export async function checkPlacedCall(
 
   if (next.kind === 'look_again') {
     // The engine's call-check loop sends the next look when it is due.
-    await deps.pool.query(NOTE_LOOK, [
+    await execute(deps.pool, q.NOTE_LOOK, [
       row.id,
       job.portalId,
       new Date(next.atMs),
@@ -139,21 +118,14 @@ async function recover(
       'call outcome recovered from ElevenLabs (webhook lost)',
     );
   } else {
-    const processed = (
-      await deps.pool.query<{
-        id: string;
-        processed_at: Date | null;
-        process_error: string | null;
-        attempt_status: string;
-      }>(EVENT_STATE, [event.dedupeKey, attemptId])
-    ).rows[0];
+    const processed = await queryRow(deps.pool, q.EVENT_STATE, [event.dedupeKey, attemptId]);
     // Its webhook came and was processed while we looked: nothing left to do.
     if (processed?.attempt_status !== 'placed') return 'settled';
     if (processed.processed_at && processed.process_error?.startsWith(NOT_MATCHED)) {
       // Its webhook came before we knew the conversation was ours (and without our attempt id), and was set
       // aside as not ours: now that the attempt carries the conversation id, process it again.
       await withTransaction(deps.pool, async (tx) => {
-        await tx.query(REOPEN_EVENT, [processed.id]);
+        await execute(tx, q.REOPEN_EVENT, [processed.id]);
         await deps.boss.send(
           WEBHOOK_PROCESS_QUEUE.name,
           { eventId: Number(processed.id) },

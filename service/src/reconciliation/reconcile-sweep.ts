@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
+import { queryRows } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
 import { WEBHOOK_PROCESS_QUEUE } from '../webhooks/index.js';
 import { sendDueCallChecks } from './call-check-loop.js';
+import * as q from './queries.js';
 
 /** Every minute (job `outcome-reconcile`): the safety net of the looks at placed calls and of event processing. */
 export const RECONCILE_SWEEP_QUEUE = defineQueue('outcome-reconcile', z.object({}).passthrough().nullable(), {
@@ -17,10 +19,6 @@ const UNPROCESSED_EVENT_AGE_MS = 5 * 60_000;
 /** A placed call's look this late was sent by no worker's call-check loop (none running?): the sweep sends it. */
 const OVERDUE_LOOK_MS = 2 * 60_000;
 
-const UNPROCESSED_EVENTS = `
-  SELECT id FROM webhook_events WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1)
-   ORDER BY id LIMIT 1000`;
-
 export interface ReconcileSweepResult {
   readonly requeuedEvents: number;
   readonly overdueLooks: number;
@@ -33,7 +31,7 @@ export interface ReconcileSweepResult {
  */
 export async function reconcileSweep(deps: ServiceDeps): Promise<ReconcileSweepResult> {
   const result = await withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(UNPROCESSED_EVENTS, [UNPROCESSED_EVENT_AGE_MS / 1000]);
+    const rows = await queryRows(tx, q.UNPROCESSED_EVENTS, [UNPROCESSED_EVENT_AGE_MS / 1000]);
     if (rows.length) {
       await deps.boss.insert(
         WEBHOOK_PROCESS_QUEUE.name,
