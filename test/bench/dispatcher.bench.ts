@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import * as q from '../../service/src/campaigns/dispatch/dispatch-queries.js';
+import * as q from '../../service/src/campaigns/dispatch/queries.js';
 import type { ServiceDeps } from '../../service/src/core/deps.js';
 import { createPool, type Pool } from '../../service/src/db/pool.js';
 import { createLogger } from '../../service/src/logger.js';

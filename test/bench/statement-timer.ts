@@ -12,10 +12,13 @@ export class StatementTimer {
   private readonly wrapped = new WeakSet<PoolClient>();
   private current = new Map<string, number>();
 
-  /** `named`: SQL text → the name to report it under (e.g. a module's exported query constants). */
+  /** `named`: SQL text or statement → the name to report it under (e.g. a module's exported statements). */
   constructor(named: Record<string, unknown>) {
     this.names = new Map(
-      Object.entries(named).flatMap(([name, sql]) => (typeof sql === 'string' ? [[sql, name]] : [])),
+      Object.entries(named).flatMap(([name, sql]) => {
+        const text = typeof sql === 'object' && sql !== null && 'text' in sql ? sql.text : sql;
+        return typeof text === 'string' ? [[text, name]] : [];
+      }),
     );
   }
 

@@ -1,5 +1,7 @@
 import type { CampaignStatus, RetryPolicy } from '@fundraising/shared';
 import type { Queryable } from '../db/pool.js';
+import { queryRow, type RowOf } from '../db/statement.js';
+import * as q from './queries.js';
 
 /** A campaign as the engine works with it (the row, typed and in domain units). */
 export interface Campaign {
@@ -36,45 +38,7 @@ export interface Campaign {
   readonly createdAt: Date;
 }
 
-export interface CampaignRow {
-  id: string;
-  portal_id: string | number;
-  name: string;
-  hubspot_list_id: string;
-  agent_id: string;
-  phone_number_id: string;
-  phone_provider: 'twilio' | 'sip_trunk';
-  calling_days: number[];
-  window_start_minute: number;
-  window_end_minute: number;
-  blackout_dates: string[];
-  default_time_zone: string | null;
-  retry_policy: RetryPolicy;
-  max_attempts: number;
-  concurrency_cap: number;
-  daily_cap: number;
-  dials_per_second: string;
-  starts_at: Date;
-  require_consent: boolean;
-  consent_property: string;
-  dnc_property: string;
-  variable_properties: Record<string, string>;
-  default_region: string;
-  status: CampaignStatus;
-  import_total: number | null;
-  import_done: number;
-  import_after: string | null;
-  import_error: string | null;
-  created_at: Date;
-}
-
-/** blackout_dates come back as text so no Date conversion can shift them by a time zone. */
-export const CAMPAIGN_COLUMNS = `
-  id, portal_id, name, hubspot_list_id, agent_id, phone_number_id, phone_provider, calling_days,
-  window_start_minute, window_end_minute, blackout_dates::text[] AS blackout_dates, default_time_zone,
-  retry_policy, max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent,
-  consent_property, dnc_property, variable_properties, default_region, status, import_total, import_done,
-  import_after, import_error, created_at`;
+type CampaignRow = RowOf<typeof q.FIND_CAMPAIGN>;
 
 export function campaignFromRow(row: CampaignRow): Campaign {
   return {
@@ -121,11 +85,8 @@ export async function findCampaign(
   campaignId: string,
 ): Promise<Campaign | null> {
   if (!UUID.test(campaignId)) return null;
-  const { rows } = await db.query<CampaignRow>(
-    `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2`,
-    [portalId, campaignId],
-  );
-  return rows[0] ? campaignFromRow(rows[0]) : null;
+  const row = await queryRow(db, q.FIND_CAMPAIGN, [portalId, campaignId]);
+  return row ? campaignFromRow(row) : null;
 }
 
 /** Same, locking the row for the rest of the transaction (status changes serialise on it). */
@@ -135,9 +96,6 @@ export async function lockCampaign(
   campaignId: string,
 ): Promise<Campaign | null> {
   if (!UUID.test(campaignId)) return null;
-  const { rows } = await db.query<CampaignRow>(
-    `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2 FOR UPDATE`,
-    [portalId, campaignId],
-  );
-  return rows[0] ? campaignFromRow(rows[0]) : null;
+  const row = await queryRow(db, q.LOCK_CAMPAIGN, [portalId, campaignId]);
+  return row ? campaignFromRow(row) : null;
 }

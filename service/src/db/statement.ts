@@ -10,6 +10,9 @@ export interface Statement<Row, Params extends readonly unknown[]> {
   readonly types?: { readonly row: Row; readonly params: Params };
 }
 
+/** The row type a statement returns, for code that passes its rows on: `RowOf<typeof q.LOAD_ATTEMPT>`. */
+export type RowOf<S> = S extends Statement<infer Row, readonly unknown[]> ? Row : never;
+
 export function sql<Row = Record<string, never>, Params extends readonly unknown[] = []>(
   text: string,
 ): Statement<Row, Params> {

@@ -1,5 +1,7 @@
 import { type Pool, type Queryable, withTransaction } from '../db/pool.js';
+import { execute, queryRow, type RowOf } from '../db/statement.js';
 import type { Logger } from '../logger.js';
+import * as q from './queries.js';
 import type { TokenCipher } from './token-cipher.js';
 import type { HubSpotOAuth, OAuthTokens, TokenProvider } from './types.js';
 
@@ -20,11 +22,7 @@ export function createStaticTokenProvider(accessToken: string): TokenProvider {
   return { getAccessToken: async () => accessToken };
 }
 
-interface CredentialRow {
-  access_token_enc: Buffer;
-  refresh_token_enc: Buffer;
-  expires_at: Date;
-}
+type CredentialRow = RowOf<ReturnType<typeof q.loadCredentials>>;
 
 const accessContext = (portalId: number) => `portal:${portalId}:access`;
 const refreshContext = (portalId: number) => `portal:${portalId}:refresh`;
@@ -76,24 +74,14 @@ export class PortalTokenProvider implements TokenProvider {
   async saveTokens(portalId: number, tokens: OAuthTokens, scopes: readonly string[]): Promise<void> {
     const { cipher } = this.options;
     await withTransaction(this.options.pool, async (client) => {
-      await client.query(
-        `INSERT INTO portals (portal_id, auth_kind) VALUES ($1, 'oauth') ON CONFLICT (portal_id) DO NOTHING`,
-        [portalId],
-      );
-      await client.query(
-        `INSERT INTO portal_credentials (portal_id, access_token_enc, refresh_token_enc, expires_at, scopes)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (portal_id) DO UPDATE SET
-           access_token_enc = EXCLUDED.access_token_enc, refresh_token_enc = EXCLUDED.refresh_token_enc,
-           expires_at = EXCLUDED.expires_at, scopes = EXCLUDED.scopes, updated_at = now()`,
-        [
-          portalId,
-          cipher.encrypt(tokens.accessToken, accessContext(portalId)),
-          cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
-          tokens.expiresAt,
-          [...scopes],
-        ],
-      );
+      await execute(client, q.INSERT_OAUTH_PORTAL, [portalId]);
+      await execute(client, q.SAVE_CREDENTIALS, [
+        portalId,
+        cipher.encrypt(tokens.accessToken, accessContext(portalId)),
+        cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
+        tokens.expiresAt,
+        [...scopes],
+      ]);
     });
     this.cache.set(portalId, { token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
   }
@@ -108,24 +96,19 @@ export class PortalTokenProvider implements TokenProvider {
     if (this.isFresh(stored.expires_at.getTime())) return this.remember(portalId, stored);
     return withTransaction(this.options.pool, async (client) => {
       const lockTimeout = `${this.options.lockTimeoutMs ?? 60_000}ms`;
-      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [lockTimeout]);
+      await execute(client, q.SET_LOCK_TIMEOUT, [lockTimeout]);
       const locked = await this.read(client, portalId, true);
       // Another process may have refreshed while we waited for the lock.
       if (this.isFresh(locked.expires_at.getTime())) return this.remember(portalId, locked);
       const { cipher, logger } = this.options;
       const refreshToken = cipher.decrypt(locked.refresh_token_enc, refreshContext(portalId));
       const tokens = await this.options.oauth.refresh(refreshToken);
-      await client.query(
-        `UPDATE portal_credentials
-            SET access_token_enc = $2, refresh_token_enc = $3, expires_at = $4, updated_at = now()
-          WHERE portal_id = $1`,
-        [
-          portalId,
-          cipher.encrypt(tokens.accessToken, accessContext(portalId)),
-          cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
-          tokens.expiresAt,
-        ],
-      );
+      await execute(client, q.UPDATE_TOKENS, [
+        portalId,
+        cipher.encrypt(tokens.accessToken, accessContext(portalId)),
+        cipher.encrypt(tokens.refreshToken, refreshContext(portalId)),
+        tokens.expiresAt,
+      ]);
       logger.info({ portalId, expiresAt: tokens.expiresAt.toISOString() }, 'HubSpot access token refreshed');
       this.cache.set(portalId, { token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
       return tokens.accessToken;
@@ -133,12 +116,7 @@ export class PortalTokenProvider implements TokenProvider {
   }
 
   private async read(db: Queryable, portalId: number, forUpdate: boolean): Promise<CredentialRow> {
-    const { rows } = await db.query<CredentialRow>(
-      `SELECT access_token_enc, refresh_token_enc, expires_at FROM portal_credentials WHERE portal_id = $1
-       ${forUpdate ? 'FOR UPDATE' : ''}`,
-      [portalId],
-    );
-    const row = rows[0];
+    const row = await queryRow(db, q.loadCredentials(forUpdate), [portalId]);
     if (row === undefined) throw new PortalNotConnectedError(portalId);
     return row;
   }

@@ -1,10 +1,12 @@
 import { classificationConfigSchema } from '@fundraising/shared';
 import type { ServiceDeps } from '../core/deps.js';
 import { parseJsonText } from '../core/json-text.js';
+import { execute, queryRow } from '../db/statement.js';
 import { conversationAttemptId, type ParsedWebhook, parseElevenLabsWebhook } from '../elevenlabs/index.js';
 import { enqueueWriteback } from '../writeback/index.js';
 import type { ClassifiedOutcome } from './classified-outcome.js';
 import { classifyInitiationFailure, classifyTranscription } from './classify.js';
+import * as q from './queries.js';
 import { recordOutcome } from './record-outcome.js';
 
 export class AttemptNotYetKnownError extends Error {
@@ -15,20 +17,6 @@ export class AttemptNotYetKnownError extends Error {
 }
 
 export type ProcessResult = 'recorded' | 'already_recorded' | 'not_ours' | 'ignored' | 'already_processed';
-
-const LOAD_EVENT = `
-  SELECT id, event_type, conversation_id, body, processed_at, received_at FROM webhook_events WHERE id = $1`;
-const MARK_PROCESSED = `
-  UPDATE webhook_events SET processed_at = $2, process_error = $3, portal_id = coalesce($4, portal_id),
-         attempt_id = coalesce($5, attempt_id)
-   WHERE id = $1`;
-const FIND_ATTEMPT = `
-  SELECT a.id::text AS id, a.portal_id, c.classification, cc.time_zones
-    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
-    JOIN campaign_contacts cc ON cc.id = a.campaign_contact_id
-   WHERE (a.id::text = $1 OR a.conversation_id = $2)
-   ORDER BY (a.id::text = $1) DESC
-   LIMIT 1`;
 
 function parseStoredBody(body: string | null): ParsedWebhook {
   if (body === null) return { ok: false, rawType: null, error: 'no body kept' };
@@ -55,16 +43,7 @@ export async function processCallEvent(
   deps: ServiceDeps & { onSlotFreed?: () => void },
   eventId: number,
 ): Promise<ProcessResult> {
-  const event = (
-    await deps.pool.query<{
-      id: string;
-      event_type: string;
-      conversation_id: string | null;
-      body: string | null;
-      processed_at: Date | null;
-      received_at: Date;
-    }>(LOAD_EVENT, [eventId])
-  ).rows[0];
+  const event = await queryRow(deps.pool, q.LOAD_EVENT, [eventId]);
   if (!event || event.processed_at) return 'already_processed';
   const at = new Date(deps.clock.now());
   const done = async (
@@ -72,7 +51,7 @@ export async function processCallEvent(
     portalId: number | null = null,
     attemptId: string | null = null,
   ) => {
-    await deps.pool.query(MARK_PROCESSED, [eventId, at, error, portalId, attemptId]);
+    await execute(deps.pool, q.MARK_PROCESSED, [eventId, at, error, portalId, attemptId]);
   };
 
   const parsed = parseStoredBody(event.body);
@@ -88,12 +67,7 @@ export async function processCallEvent(
 
   const conversationId = e.data.conversation_id;
   const attemptHint = e.type === 'post_call_transcription' ? conversationAttemptId(e.data) : null;
-  const attempt = (
-    await deps.pool.query<{ id: string; portal_id: string; classification: unknown; time_zones: string[] }>(
-      FIND_ATTEMPT,
-      [attemptHint ?? '', conversationId],
-    )
-  ).rows[0];
+  const attempt = await queryRow(deps.pool, q.FIND_ATTEMPT, [attemptHint ?? '', conversationId]);
   if (!attempt) {
     const waited = Date.now() - event.received_at.getTime();
     if (waited < MATCH_PATIENCE_MS) throw new AttemptNotYetKnownError(conversationId);
@@ -125,7 +99,7 @@ export async function processCallEvent(
     },
     async (tx) => {
       await enqueueWriteback(tx, deps.boss, { portalId, attemptId: attempt.id });
-      await tx.query(MARK_PROCESSED, [eventId, at, null, portalId, attempt.id]);
+      await execute(tx, q.MARK_PROCESSED, [eventId, at, null, portalId, attempt.id]);
     },
   );
   if (!result.applied) {

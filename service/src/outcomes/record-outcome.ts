@@ -2,6 +2,8 @@ import type { CallOutcome } from '@fundraising/shared';
 import { nextAllowedInstant } from '../calling-window/index.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
+import { execute, queryRow } from '../db/statement.js';
+import * as q from './queries.js';
 import { nextStepAfter } from './retry-policy.js';
 
 export interface OutcomeInput {
@@ -24,17 +26,6 @@ export type OutcomeRecorded =
       readonly suppressed: boolean;
     };
 
-const LOCK_ATTEMPT = `
-  SELECT a.id::text AS id, a.status, a.campaign_contact_id, a.phone_e164, a.contact_id,
-         cc.attempts, cc.time_zones, cc.us_state,
-         c.retry_policy, c.max_attempts, c.calling_days, c.window_start_minute, c.window_end_minute,
-         c.blackout_dates::text[] AS blackout_dates
-    FROM call_attempts a
-    JOIN campaign_contacts cc ON cc.id = a.campaign_contact_id AND cc.portal_id = a.portal_id
-    JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
-   WHERE a.id = $1 AND a.portal_id = $2
-     FOR UPDATE OF a, cc`;
-
 /** Opting out or reaching the wrong person puts the number on the portal's do-not-call list at once. */
 const SUPPRESSING: Partial<Record<CallOutcome, string>> = {
   opted_out: 'opted_out',
@@ -53,24 +44,7 @@ export async function recordOutcome(
 ): Promise<OutcomeRecorded> {
   const at = new Date(deps.clock.now());
   const result = await withTransaction(deps.pool, async (tx): Promise<OutcomeRecorded> => {
-    const row = (await tx.query(LOCK_ATTEMPT, [input.attemptId, input.portalId])).rows[0] as
-      | {
-          id: string;
-          status: string;
-          campaign_contact_id: string;
-          phone_e164: string;
-          contact_id: string;
-          attempts: number;
-          time_zones: string[];
-          us_state: string | null;
-          retry_policy: Record<string, { delayMinutes: number; maxAttempts: number }>;
-          max_attempts: number;
-          calling_days: number[];
-          window_start_minute: number;
-          window_end_minute: number;
-          blackout_dates: string[];
-        }
-      | undefined;
+    const row = await queryRow(tx, q.LOCK_ATTEMPT, [input.attemptId, input.portalId]);
     if (!row) return { applied: false, reason: 'unknown_attempt' };
     if (row.status === 'ended') return { applied: false, reason: 'already_ended' };
     if (row.status === 'not_placed' || row.status === 'claimed') {
@@ -79,31 +53,21 @@ export async function recordOutcome(
         'outcome for an attempt not known to be placed',
       );
     }
-    await tx.query(
-      `UPDATE call_attempts
-          SET status = 'ended', outcome = $2, outcome_detail = $3, ended_at = $4, updated_at = $5,
-              conversation_id = coalesce(conversation_id, $6)
-        WHERE id = $1`,
-      [
-        row.id,
-        input.outcome,
-        input.detail ?? {},
-        new Date(input.endedAtMs),
-        at,
-        input.conversationId ?? null,
-      ],
-    );
+    await execute(tx, q.END_ATTEMPT, [
+      row.id,
+      input.outcome,
+      input.detail ?? {},
+      new Date(input.endedAtMs),
+      at,
+      input.conversationId ?? null,
+    ]);
     // Attempts are counted once the call is known to exist; an outcome for an uncounted attempt counts it now.
     const counted = row.status === 'placed';
     const attemptsMade = row.attempts + (counted ? 0 : 1);
 
     const suppressReason = SUPPRESSING[input.outcome];
     if (suppressReason) {
-      await tx.query(
-        `INSERT INTO suppressions (portal_id, phone_e164, reason, source) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (portal_id, phone_e164) DO NOTHING`,
-        [input.portalId, row.phone_e164, suppressReason, row.id],
-      );
+      await execute(tx, q.SUPPRESS_NUMBER, [input.portalId, row.phone_e164, suppressReason, row.id]);
     }
 
     const step = nextStepAfter({
@@ -128,21 +92,15 @@ export async function recordOutcome(
           )
         : null;
     const waitReason = step.kind === 'retry' ? step.reason : null;
-    await tx.query(
-      `UPDATE campaign_contacts
-          SET state = $2, next_attempt_at = $3, wait_reason = $4, last_outcome = $5, attempts = $6,
-              last_attempt_at = coalesce(last_attempt_at, $7), updated_at = $7
-        WHERE id = $1`,
-      [
-        row.campaign_contact_id,
-        next ? 'queued' : 'done',
-        next ? new Date(next) : null,
-        next ? waitReason : null,
-        input.outcome,
-        attemptsMade,
-        at,
-      ],
-    );
+    await execute(tx, q.MOVE_CONTACT_ON, [
+      row.campaign_contact_id,
+      next ? 'queued' : 'done',
+      next ? new Date(next) : null,
+      next ? waitReason : null,
+      input.outcome,
+      attemptsMade,
+      at,
+    ]);
     await afterApply?.(tx);
     return {
       applied: true,

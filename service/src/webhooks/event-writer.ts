@@ -3,8 +3,10 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { bossDb } from '../core/deps.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { queryRows } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
 import type { Logger } from '../logger.js';
+import * as q from './queries.js';
 
 /** One job per stored event (webhook or reconciled). Processing is idempotent (processed_at): retries are safe. */
 export const WEBHOOK_PROCESS_QUEUE = defineQueue(
@@ -48,12 +50,6 @@ export interface EventWriter {
 
 const MAX_BATCH = 500;
 
-const INSERT_EVENTS = `
-  INSERT INTO webhook_events (event_type, conversation_id, dedupe_key, event_timestamp, source, body)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-  ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id, dedupe_key`;
-
 /**
  * Stores events with group commit: while one transaction is in flight, newly arrived events wait and go into the
  * next one together (one INSERT for all, one pg-boss insert for their jobs). Alone, an event is written at once;
@@ -70,7 +66,7 @@ export function createEventWriter(pool: Pool, boss: PgBoss, logger: Logger): Eve
   /** Commits the events and their jobs; returns the natural keys that were new. */
   const store = (events: readonly IncomingEvent[]): Promise<Set<string>> =>
     withTransaction(pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string; dedupe_key: string }>(INSERT_EVENTS, [
+      const rows = await queryRows(tx, q.INSERT_EVENTS, [
         events.map((x) => x.eventType),
         events.map((x) => x.conversationId),
         events.map((x) => x.dedupeKey),

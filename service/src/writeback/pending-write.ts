@@ -1,5 +1,7 @@
 import { CALL_OUTCOMES, type CallOutcome } from '@fundraising/shared';
+import type { RowOf } from '../db/statement.js';
 import { type OutcomeDetail, parseOutcomeDetail } from './outcome-detail.js';
+import type { NEXT_PENDING } from './queries.js';
 
 /** One pending outbox row with the attempt it writes back, as the drain works on it. */
 export interface PendingWrite {
@@ -22,23 +24,8 @@ export interface PendingWrite {
   readonly callAt: Date;
 }
 
-export interface PendingWriteRow {
-  id: number;
-  attempt_id: string;
-  call_done: boolean;
-  contact_done: boolean;
-  app_event_done: boolean;
-  call_unknown_at: Date | null;
-  contact_id: string;
-  phone_e164: string;
-  outcome: string | null;
-  outcome_detail: unknown;
-  conversation_id: string | null;
-  ended_at: Date | null;
-  placed_at: Date | null;
-  dial_started_at: Date | null;
-  campaign_name: string;
-}
+/** A row of NEXT_PENDING. */
+export type PendingWriteRow = RowOf<typeof NEXT_PENDING>;
 
 const isOutcome = (value: string | null): value is CallOutcome =>
   value !== null && (CALL_OUTCOMES as readonly string[]).includes(value);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { queryRows } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
+import * as q from './queries.js';
 import type { WritebackDeps } from './writeback-portal.js';
-import { STRANDED_PORTALS } from './writeback-queries.js';
 import { WRITEBACK_QUEUE, writebackJobOptions } from './writeback-queue.js';
 
 /** Every minute: no outcome may sit unwritten because its job was never queued or was lost. */
@@ -25,7 +26,7 @@ export const STRANDED_AFTER_SECONDS = 300;
 export async function sweepStrandedWritebacks(
   deps: Pick<WritebackDeps, 'pool' | 'boss' | 'logger'>,
 ): Promise<number> {
-  const { rows } = await deps.pool.query<{ portal_id: number }>(STRANDED_PORTALS, [STRANDED_AFTER_SECONDS]);
+  const rows = await queryRows(deps.pool, q.STRANDED_PORTALS, [STRANDED_AFTER_SECONDS]);
   for (const { portal_id } of rows) {
     const portalId = Number(portal_id);
     await deps.boss.send(WRITEBACK_QUEUE.name, { portalId }, writebackJobOptions(portalId, 0));

@@ -1,4 +1,5 @@
 import type { CallOutcome } from '@fundraising/shared';
+import { execute } from '../db/statement.js';
 import type { CallEngagementInput, HubSpotPortalClient } from '../hubspot/index.js';
 import { callEngagement } from './call-engagement.js';
 import { CALL_ATTEMPT_ID_PROPERTY } from './crm-schema.js';
@@ -11,8 +12,8 @@ import {
   type PartOutcomes,
 } from './part-outcome.js';
 import type { PendingWrite } from './pending-write.js';
+import * as q from './queries.js';
 import type { WriteContext } from './write-context.js';
-import { CLEAR_CALLS_IN_FLIGHT, MARK_CALLS_CREATED, MARK_CALLS_IN_FLIGHT } from './writeback-queries.js';
 
 /**
  * HubSpot's CRM search shows a new object only after a short indexing delay, so a call whose create answer was
@@ -42,7 +43,11 @@ export async function writeCalls(ctx: WriteContext, writes: readonly PendingWrit
   const toCreate = [...fresh, ...absent];
   if (toCreate.length === 0) return out;
 
-  await ctx.db.query(MARK_CALLS_IN_FLIGHT, [ctx.portalId, toCreate.map((w) => w.id), new Date(ctx.now())]);
+  await execute(ctx.db, q.MARK_CALLS_IN_FLIGHT, [
+    ctx.portalId,
+    toCreate.map((w) => w.id),
+    new Date(ctx.now()),
+  ]);
   const created: PartOutcomes = new Map();
   await createIsolating(ctx.client, toCreate.map(callEngagement), created);
   await storeCreated(ctx, toCreate, created);
@@ -99,7 +104,7 @@ async function verifyInDoubt(ctx: WriteContext, inDoubt: Writable[], out: PartOu
     out.set(w.attemptId, { kind: 'done', callId: first });
   }
   if (landed.length > 0) {
-    await ctx.db.query(MARK_CALLS_CREATED, [
+    await execute(ctx.db, q.MARK_CALLS_CREATED, [
       ctx.portalId,
       landed.map((l) => l.write.id),
       landed.map((l) => l.callId),
@@ -158,7 +163,11 @@ async function storeCreated(
     else if (outcome?.kind === 'failed' || outcome?.kind === 'rejected') notCreated.push(w.id);
   }
   if (done.length > 0) {
-    await ctx.db.query(MARK_CALLS_CREATED, [ctx.portalId, done.map((d) => d.id), done.map((d) => d.callId)]);
+    await execute(ctx.db, q.MARK_CALLS_CREATED, [
+      ctx.portalId,
+      done.map((d) => d.id),
+      done.map((d) => d.callId),
+    ]);
   }
-  if (notCreated.length > 0) await ctx.db.query(CLEAR_CALLS_IN_FLIGHT, [ctx.portalId, notCreated]);
+  if (notCreated.length > 0) await execute(ctx.db, q.CLEAR_CALLS_IN_FLIGHT, [ctx.portalId, notCreated]);
 }

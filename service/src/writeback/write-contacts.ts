@@ -1,23 +1,14 @@
 import { CALL_OUTCOMES, type CallOutcome } from '@fundraising/shared';
+import { queryRows, type RowOf } from '../db/statement.js';
 import type { HubSpotPortalClient } from '../hubspot/index.js';
 import { CONTACT_PROPERTY } from './crm-schema.js';
 import { describeError, halves, isRejection, type PartOutcome, type PartOutcomes } from './part-outcome.js';
 import { callTime, type PendingWrite } from './pending-write.js';
+import * as q from './queries.js';
 import type { WriteContext } from './write-context.js';
-import { CONTACT_FACTS } from './writeback-queries.js';
 
-interface ContactFactsRow {
-  contact_id: string;
-  outcome: string;
-  started_at_ms: unknown;
-  ended_at: Date | null;
-  placed_at: Date | null;
-  dial_started_at: Date | null;
-  pledge_amount: unknown;
-  pledge_frequency: unknown;
-  attempts: number;
-  dnc_properties: string[];
-}
+/** A row of CONTACT_FACTS. */
+type ContactFactsRow = RowOf<typeof q.CONTACT_FACTS>;
 
 type ContactUpdate = { id: string; properties: Record<string, string> };
 
@@ -57,7 +48,7 @@ export async function writeContacts(
   }
   if (byContact.size === 0) return out;
 
-  const { rows } = await ctx.db.query<ContactFactsRow>(CONTACT_FACTS, [ctx.portalId, [...byContact.keys()]]);
+  const rows = await queryRows(ctx.db, q.CONTACT_FACTS, [ctx.portalId, [...byContact.keys()]]);
   const updates: ContactUpdate[] = [];
   const perContact = new Map<string, PartOutcome>();
   for (const facts of rows) {

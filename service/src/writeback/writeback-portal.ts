@@ -1,22 +1,14 @@
 import type { PgBoss } from 'pg-boss';
 import type { ServiceDeps } from '../core/deps.js';
+import { execute, queryRow, queryRows } from '../db/statement.js';
 import { ensureCrmSetup } from './crm-schema.js';
 import { describeError, type PartOutcome } from './part-outcome.js';
-import { type PendingWrite, type PendingWriteRow, toPendingWrite } from './pending-write.js';
+import { type PendingWrite, toPendingWrite } from './pending-write.js';
+import * as q from './queries.js';
 import { writeAppEvents } from './write-app-events.js';
 import { writeCalls } from './write-calls.js';
 import { writeContacts } from './write-contacts.js';
 import type { WriteContext } from './write-context.js';
-import {
-  LAST_PENDING_ID,
-  LOAD_PORTAL,
-  MARK_PORTAL_SET_UP,
-  NEXT_PENDING,
-  NOTE_NOT_TRIED,
-  SETTLE_ROWS,
-  TRY_LOCK_PORTAL,
-  UNLOCK_PORTAL,
-} from './writeback-queries.js';
 import { WRITEBACK_QUEUE, writebackJobOptions } from './writeback-queue.js';
 
 export type WritebackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
@@ -54,13 +46,13 @@ export async function writebackPortal(deps: WritebackDeps, portalId: number): Pr
   // A connection that could not release the lock is closed, which releases it.
   let broken: Error | undefined;
   try {
-    const locked = (await db.query<{ locked: boolean }>(TRY_LOCK_PORTAL, [portalId])).rows[0]?.locked;
+    const locked = (await queryRow(db, q.TRY_LOCK_PORTAL, [portalId]))?.locked;
     // pg-boss retries the job; the running drain may finish before it has seen every row.
     if (!locked) throw new Error(`a HubSpot write-back of portal ${portalId} is already running`);
     try {
       return await drain(deps, db, portalId);
     } finally {
-      await db.query(UNLOCK_PORTAL, [portalId]).catch((err: unknown) => {
+      await execute(db, q.UNLOCK_PORTAL, [portalId]).catch((err: unknown) => {
         broken = err instanceof Error ? err : new Error(String(err));
       });
     }
@@ -75,23 +67,24 @@ async function drain(
   portalId: number,
 ): Promise<WritebackSummary> {
   const logger = deps.logger.child({ portalId, job: 'crm-writeback' });
-  const portal = (
-    await db.query<{ crm_setup_at: Date | null; app_events_event_type: string | null }>(LOAD_PORTAL, [
-      portalId,
-    ])
-  ).rows[0];
+  const portal = await queryRow(db, q.LOAD_PORTAL, [portalId]);
   const summary = { portalId, rows: 0, done: 0, rejected: 0, pending: 0 };
   if (!portal) return summary;
   const client = deps.hubspot.forPortal(portalId);
-  const last = Number((await db.query<{ last: number }>(LAST_PENDING_ID, [portalId])).rows[0]?.last ?? 0);
+  const last = Number((await queryRow(db, q.LAST_PENDING_ID, [portalId]))?.last ?? 0);
   if (portal.crm_setup_at === null) {
     try {
       await ensureCrmSetup(client, logger);
     } catch (err) {
-      await db.query(NOTE_NOT_TRIED, [portalId, 0, last, `property setup failed: ${describeError(err)}`]);
+      await execute(db, q.NOTE_NOT_TRIED, [
+        portalId,
+        0,
+        last,
+        `property setup failed: ${describeError(err)}`,
+      ]);
       throw err;
     }
-    await db.query(MARK_PORTAL_SET_UP, [portalId, new Date(deps.clock.now())]);
+    await execute(db, q.MARK_PORTAL_SET_UP, [portalId, new Date(deps.clock.now())]);
   }
   const ctx: WriteContext = {
     db,
@@ -105,7 +98,7 @@ async function drain(
   let cursor = 0;
   let firstError: string | null = null;
   for (;;) {
-    const { rows } = await db.query<PendingWriteRow>(NEXT_PENDING, [portalId, cursor, PAGE_SIZE, last]);
+    const rows = await queryRows(db, q.NEXT_PENDING, [portalId, cursor, PAGE_SIZE, last]);
     if (rows.length === 0) break;
     const writes = rows.map(toPendingWrite);
     cursor = writes[writes.length - 1]?.id ?? cursor;
@@ -116,8 +109,8 @@ async function drain(
     summary.pending += page.pending;
     firstError ??= page.firstError;
     if (page.hubspotFailing) {
-      const rest = await db.query(NOTE_NOT_TRIED, [portalId, cursor, last, `not tried: ${firstError}`]);
-      summary.pending += rest.rowCount ?? 0;
+      const rest = await execute(db, q.NOTE_NOT_TRIED, [portalId, cursor, last, `not tried: ${firstError}`]);
+      summary.pending += rest;
       break;
     }
     if (summary.rows >= MAX_ROWS_PER_RUN) {
@@ -175,7 +168,7 @@ async function writePage(ctx: WriteContext, writes: readonly PendingWrite[]): Pr
     settle.errors.push(error);
     settle.statuses.push(status);
   }
-  await ctx.db.query(SETTLE_ROWS, [
+  await execute(ctx.db, q.SETTLE_ROWS, [
     ctx.portalId,
     settle.ids,
     new Date(ctx.now()),

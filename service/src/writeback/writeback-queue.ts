@@ -2,8 +2,9 @@ import type { PgBoss, SendOptions } from 'pg-boss';
 import { z } from 'zod';
 import { bossDb } from '../core/deps.js';
 import type { Queryable } from '../db/pool.js';
+import { queryRow } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
-import { INSERT_WRITE } from './writeback-queries.js';
+import * as q from './queries.js';
 
 const writebackJob = z.object({ portalId: z.number().int().positive() });
 export type WritebackJob = z.infer<typeof writebackJob>;
@@ -55,8 +56,8 @@ export async function enqueueWriteback(
   write: { readonly portalId: number; readonly attemptId: string },
   options: { readonly startAfterSeconds?: number } = {},
 ): Promise<{ queued: boolean }> {
-  const inserted = await tx.query(INSERT_WRITE, [write.portalId, write.attemptId]);
-  if (inserted.rows.length === 0) return { queued: false };
+  const inserted = await queryRow(tx, q.INSERT_WRITE, [write.portalId, write.attemptId]);
+  if (inserted === undefined) return { queued: false };
   await boss.send(WRITEBACK_QUEUE.name, { portalId: write.portalId } satisfies WritebackJob, {
     ...writebackJobOptions(write.portalId, options.startAfterSeconds ?? WRITEBACK_DEBOUNCE_SECONDS),
     db: bossDb(tx),

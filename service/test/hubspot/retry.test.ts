@@ -194,33 +194,3 @@ describe('decideRetry', () => {
     expect(backoffDelay(1, { ...options, random: () => 0 })).toBe(250);
   });
 });
-
-describe('request timeout', () => {
-  it('reports a Calls create that got no answer in time as outcome unknown, without resending it', async () => {
-    api().post('/crm/v3/objects/calls/batch/create').once().delay(2_000).reply(201, { results: [] });
-    const clients = createHubSpotClients({
-      baseUrl: HUBSPOT,
-      tokens: staticTokens(),
-      logger: silentLogger,
-      clock: new SteppingClock(),
-      requestTimeoutMs: 50,
-    });
-    const error = await failure(
-      clients.forPortal(PORTAL_ID).createCalls([
-        {
-          idempotencyKey: 'attempt-1',
-          contactId: '101',
-          timestamp: new Date('2025-10-01T15:04:05.000Z'),
-          title: 'Spring appeal call',
-          body: 'No answer',
-          status: 'NO_ANSWER',
-          durationMs: 0,
-          toNumber: '+15551234567',
-          fromNumber: '+15557654321',
-          direction: 'OUTBOUND',
-        },
-      ]),
-    );
-    expect(error).toMatchObject({ status: 0, category: 'TIMEOUT', outcomeUnknown: true });
-  });
-});

@@ -11,10 +11,12 @@ import { PORTAL_ID, staticTokens } from './helpers.js';
 let server: Server;
 let baseUrl: string;
 const closed: Promise<void>[] = [];
+const received: string[] = [];
 
 beforeAll(async () => {
   // Never answers: holds every request open until the client gives up on it.
   server = createServer((req: IncomingMessage) => {
+    received.push(`${req.method} ${req.url}`);
     closed.push(new Promise((resolve) => req.socket.once('close', () => resolve())));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -24,6 +26,15 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
+const clients = () =>
+  createHubSpotClients({
+    baseUrl,
+    tokens: staticTokens(),
+    logger: silentLogger,
+    clock: new SteppingClock(),
+    requestTimeoutMs: 100,
+  });
 
 describe('a HubSpot request that gets no answer in time', () => {
   it('is reported as a timeout and its connection is closed', async () => {
@@ -44,7 +55,34 @@ describe('a HubSpot request that gets no answer in time', () => {
       );
     expect(error).toMatchObject({ status: 0, category: 'TIMEOUT' });
     expect(closed).toHaveLength(1);
+    expect(received).toHaveLength(1);
     // Resolves only when the server sees the socket closed: the request was really cancelled.
     await closed[0];
+  });
+
+  it('reports a Calls create that got no answer in time as outcome unknown, without resending it', async () => {
+    const before = received.length;
+    const error = await clients()
+      .forPortal(PORTAL_ID)
+      .createCalls([
+        {
+          idempotencyKey: 'attempt-1',
+          contactId: '101',
+          timestamp: new Date('2025-10-01T15:04:05.000Z'),
+          title: 'Spring appeal call',
+          body: 'No answer',
+          status: 'NO_ANSWER',
+          durationMs: 0,
+          toNumber: '+15551234567',
+          fromNumber: '+15557654321',
+          direction: 'OUTBOUND',
+        },
+      ])
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toMatchObject({ status: 0, category: 'TIMEOUT', outcomeUnknown: true });
+    expect(received.slice(before)).toEqual(['POST /crm/v3/objects/calls/batch/create']);
   });
 });

@@ -2,9 +2,10 @@ import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../../c
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
+import { execute, queryRow, queryRows, type RowOf } from '../../db/statement.js';
 import { PLACE_CALL_QUEUE } from '../placement/placement-queue.js';
 import { allocateSlots } from '../slot-allocation.js';
-import * as q from './dispatch-queries.js';
+import * as q from './queries.js';
 
 /** One dispatcher at a time across all processes: a tick that cannot take this lock does nothing. */
 const DISPATCH_LOCK = 7_405_311_002;
@@ -13,40 +14,8 @@ const PACING_LOOKAHEAD_SECONDS = 2;
 const BUSY_ELSEWHERE_RETRY_MS = 60_000;
 const NO_ALLOWED_TIME_RETRY_MS = 24 * 3_600_000;
 
-interface CampaignRow {
-  id: string;
-  portal_id: string;
-  concurrency_cap: number;
-  daily_cap: number;
-  phone_number_id: string;
-  dials_per_second: string;
-  calling_days: number[];
-  window_start_minute: number;
-  window_end_minute: number;
-  blackout_dates: string[];
-  pending_on_number: number;
-  in_flight: number;
-  dialled_today: number;
-}
-
-interface ClaimedRow {
-  id: string;
-  portal_id: string;
-  campaign_id: string;
-  contact_id: string;
-  phone_e164: string;
-  time_zones: string[];
-  us_state: string | null;
-}
-
-interface PhoneCheck {
-  portal_id: string;
-  phone: string;
-  suppressed: boolean;
-  busy: boolean;
-  dials_24h: number;
-  oldest_dial_24h: Date | null;
-}
+type CampaignRow = RowOf<typeof q.ACTIVE_CAMPAIGNS>;
+type ClaimedRow = RowOf<typeof q.CLAIM_DUE>;
 
 export interface TickResult {
   readonly claimed: number;
@@ -78,33 +47,26 @@ export async function dispatchTick(deps: ServiceDeps): Promise<TickResult> {
   const now = deps.clock.now();
   const at = new Date(now);
   return withTransaction(deps.pool, async (tx) => {
-    const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-      DISPATCH_LOCK,
-    ]);
-    if (!lock.rows[0]?.ok) return NOTHING;
+    const lock = await queryRow(tx, q.TRY_DISPATCH_LOCK, [DISPATCH_LOCK]);
+    if (!lock?.ok) return NOTHING;
 
-    const campaigns = (await tx.query<CampaignRow>(q.ACTIVE_CAMPAIGNS, [at])).rows;
+    const campaigns = await queryRows(tx, q.ACTIVE_CAMPAIGNS, [at]);
     if (campaigns.length === 0) return NOTHING;
     const byId = new Map(campaigns.map((c) => [c.id, c]));
     const free = campaigns.map((c) =>
       Math.max(0, Math.min(c.concurrency_cap - c.in_flight, c.daily_cap - c.dialled_today)),
     );
     const due = new Map(
-      (
-        await tx.query<{ campaign_id: string; due: number }>(q.PROBE_DUE, [
-          campaigns.map((c) => c.id),
-          free,
-          at,
-        ])
-      ).rows.map((r) => [r.campaign_id, r.due]),
+      (await queryRows(tx, q.PROBE_DUE, [campaigns.map((c) => c.id), free, at])).map((r) => [
+        r.campaign_id,
+        r.due,
+      ]),
     );
     const idle = campaigns.filter((c) => (due.get(c.id) ?? 0) === 0 && c.in_flight === 0).map((c) => c.id);
     const completedCampaigns =
-      idle.length === 0
-        ? []
-        : (await tx.query<{ id: string }>(q.COMPLETE_FINISHED, [idle, at])).rows.map((r) => r.id);
+      idle.length === 0 ? [] : (await queryRows(tx, q.COMPLETE_FINISHED, [idle, at])).map((r) => r.id);
 
-    const accountInFlight = (await tx.query<{ n: number }>(q.ACCOUNT_IN_FLIGHT)).rows[0]?.n ?? 0;
+    const accountInFlight = (await queryRow(tx, q.ACCOUNT_IN_FLIGHT, []))?.n ?? 0;
     const grants = allocateSlots(
       campaigns.map((c, i) => ({ campaignId: c.id, free: free[i] ?? 0, due: due.get(c.id) ?? 0 })),
       deps.settings.accountConcurrencyCap - accountInFlight,
@@ -113,11 +75,13 @@ export async function dispatchTick(deps: ServiceDeps): Promise<TickResult> {
     const granted = [...grants].filter(([, n]) => n > 0);
     if (granted.length === 0) return { ...NOTHING, completedCampaigns };
 
-    const claimed = (
-      await tx.query<ClaimedRow>(q.CLAIM_DUE, [granted.map(([id]) => id), granted.map(([, n]) => n), at])
-    ).rows;
+    const claimed = await queryRows(tx, q.CLAIM_DUE, [
+      granted.map(([id]) => id),
+      granted.map(([, n]) => n),
+      at,
+    ]);
     const result = await settleClaims(deps, tx, claimed, byId, now);
-    await tx.query(q.TOUCH_CAMPAIGNS, [granted.map(([id]) => id), at]);
+    await execute(tx, q.TOUCH_CAMPAIGNS, [granted.map(([id]) => id), at]);
     return { ...result, completedCampaigns };
   });
 }
@@ -150,12 +114,12 @@ async function settleClaims(
   const at = new Date(now);
   const checks = new Map(
     (
-      await tx.query<PhoneCheck>(q.PHONE_CHECKS, [
+      await queryRows(tx, q.PHONE_CHECKS, [
         claimed.map((c) => c.portal_id),
         claimed.map((c) => c.phone_e164),
         at,
       ])
-    ).rows.map((r) => [`${r.portal_id}:${r.phone}`, r]),
+    ).map((r) => [`${r.portal_id}:${r.phone}`, r]),
   );
   const dial: ClaimedRow[] = [];
   const skip: string[] = [];
@@ -191,19 +155,14 @@ async function settleClaims(
   }
 
   const inserted = dial.length
-    ? (
-        await tx.query<{ id: string; campaign_contact_id: string; portal_id: string }>(
-          q.INSERT_CLAIMED_ATTEMPTS,
-          [
-            dial.map((c) => c.portal_id),
-            dial.map((c) => c.campaign_id),
-            dial.map((c) => c.id),
-            dial.map((c) => c.contact_id),
-            dial.map((c) => c.phone_e164),
-            at,
-          ],
-        )
-      ).rows
+    ? await queryRows(tx, q.INSERT_CLAIMED_ATTEMPTS, [
+        dial.map((c) => c.portal_id),
+        dial.map((c) => c.campaign_id),
+        dial.map((c) => c.id),
+        dial.map((c) => c.contact_id),
+        dial.map((c) => c.phone_e164),
+        at,
+      ])
     : [];
   // A row the unique live-call index turned away: the same person was claimed by another campaign this tick.
   const insertedContacts = new Set(inserted.map((r) => String(r.campaign_contact_id)));
@@ -214,7 +173,7 @@ async function settleClaims(
   }
 
   if (inserted.length) {
-    await tx.query(q.MARK_DIALING, [inserted.map((r) => r.campaign_contact_id), at]);
+    await execute(tx, q.MARK_DIALING, [inserted.map((r) => r.campaign_contact_id), at]);
     await deps.boss.insert(
       PLACE_CALL_QUEUE.name,
       inserted.map((r) => ({ data: { attemptId: r.id, portalId: Number(r.portal_id) } })),
@@ -222,13 +181,13 @@ async function settleClaims(
     );
   }
   if (later.length) {
-    await tx.query(q.RESCHEDULE, [
+    await execute(tx, q.RESCHEDULE, [
       later.map((l) => l.id),
       later.map((l) => l.at),
       later.map((l) => l.reason),
       at,
     ]);
   }
-  if (skip.length) await tx.query(q.SKIP_SUPPRESSED, [skip, at]);
+  if (skip.length) await execute(tx, q.SKIP_SUPPRESSED, [skip, at]);
   return { claimed: inserted.length, rescheduled: later.length, skipped: skip.length };
 }

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { bossDb } from '../../core/deps.js';
 import type { Pool, Queryable } from '../../db/pool.js';
+import { execute } from '../../db/statement.js';
 import { BATCH_LIMIT, type HubSpotPortalClient, MEMBERSHIPS_PAGE_LIMIT } from '../../hubspot/index.js';
 import { defineQueue, defineWorker, type Worker } from '../../jobs/queue-definition.js';
 import type { Logger } from '../../logger.js';
@@ -13,6 +14,7 @@ import {
   type NormalizedContact,
   normalizeContact,
 } from './normalize-contact.js';
+import * as q from './queries.js';
 
 /**
  * The campaign-import job: streams a HubSpot list into campaign_contacts, one memberships page per transaction.
@@ -152,13 +154,9 @@ export async function importCampaign(deps: ImportDeps, job: ImportJob): Promise<
     return await runImport(deps, job, log);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-    await deps.pool
-      .query('UPDATE campaigns SET import_error = $3, updated_at = now() WHERE portal_id = $1 AND id = $2', [
-        job.portalId,
-        job.campaignId,
-        message,
-      ])
-      .catch((err: unknown) => log.error({ err }, 'could not record the import error'));
+    await execute(deps.pool, q.RECORD_IMPORT_ERROR, [job.portalId, job.campaignId, message]).catch(
+      (err: unknown) => log.error({ err }, 'could not record the import error'),
+    );
     log.warn({ err: error }, 'campaign import failed; a retry resumes from the last written page');
     throw error;
   }

@@ -1,7 +1,9 @@
 import type { CampaignStatus, SkipReason } from '@fundraising/shared';
 import { type Pool, type PoolClient, withTransaction } from '../../db/pool.js';
+import { execute, queryRows, type Statement } from '../../db/statement.js';
 import { lockCampaign } from '../campaign-model.js';
 import { type NormalizedContact, strongerReason } from './normalize-contact.js';
+import * as q from './queries.js';
 
 /**
  * Writes one memberships page in one transaction: its contacts, the skip decisions that need the database
@@ -34,38 +36,18 @@ export type PageOutcome =
   /** Another run moved the cursor (a job that outlived its expiry, a restarted import): this run yields. */
   | { readonly kind: 'superseded' };
 
-const INSERT_CONTACTS = `
-  INSERT INTO campaign_contacts (portal_id, campaign_id, contact_id, phone_e164, time_zones, time_zone_source,
-                                 us_state, first_name, variables, state, skip_reason)
-  SELECT $1, $2, r.contact_id, r.phone_e164, r.time_zones, r.time_zone_source, r.us_state, r.first_name,
-         COALESCE(r.variables, '{}'::jsonb),
-         CASE WHEN r.skip_reason IS NULL THEN 'imported' ELSE 'skipped' END, r.skip_reason
-  FROM jsonb_to_recordset($3::jsonb) AS r(contact_id text, phone_e164 text, time_zones text[],
-       time_zone_source text, us_state text, first_name text, variables jsonb, skip_reason text)
-  ON CONFLICT (campaign_id, contact_id) DO NOTHING
-  RETURNING skip_reason`;
-
-const ADVANCE_CAMPAIGN = `
-  UPDATE campaigns
-  SET import_after = $3,
-      import_done = import_done + $4,
-      import_total = COALESCE($5::integer, CASE WHEN $6::boolean THEN import_done + $4 ELSE import_total END),
-      import_error = NULL,
-      status = CASE WHEN $6::boolean THEN 'ready' ELSE status END,
-      updated_at = now()
-  WHERE portal_id = $1 AND id = $2`;
-
-async function phonesIn(client: PoolClient, sql: string, params: unknown[]): Promise<Set<string>> {
-  const { rows } = await client.query<{ phone_e164: string }>(sql, params);
+async function phonesIn<Params extends readonly unknown[]>(
+  client: PoolClient,
+  statement: Statement<{ phone_e164: string }, Params>,
+  params: Params,
+): Promise<Set<string>> {
+  const rows = await queryRows(client, statement, params);
   return new Set(rows.map((r) => r.phone_e164));
 }
 
 /** Contacts of this page the campaign already has (a re-import, or a member listed twice) are left as they are. */
 async function newContacts(client: PoolClient, campaignId: string, contacts: readonly NormalizedContact[]) {
-  const { rows } = await client.query<{ contact_id: string }>(
-    'SELECT contact_id FROM campaign_contacts WHERE campaign_id = $1 AND contact_id = ANY($2::text[])',
-    [campaignId, contacts.map((c) => c.contactId)],
-  );
+  const rows = await queryRows(client, q.KNOWN_CONTACTS, [campaignId, contacts.map((c) => c.contactId)]);
   const known = new Set(rows.map((r) => r.contact_id));
   const seen = new Set<string>();
   return contacts.filter((c) => {
@@ -83,18 +65,8 @@ async function decideSkips(
   contacts: readonly NormalizedContact[],
 ): Promise<NormalizedContact[]> {
   const phones = [...new Set(contacts.flatMap((c) => (c.phoneE164 === null ? [] : [c.phoneE164])))];
-  const suppressed = await phonesIn(
-    client,
-    'SELECT phone_e164 FROM suppressions WHERE portal_id = $1 AND phone_e164 = ANY($2::text[])',
-    [portalId, phones],
-  );
-  // Served by the partial unique index on (campaign_id, phone_e164) WHERE state <> 'skipped'.
-  const taken = await phonesIn(
-    client,
-    `SELECT phone_e164 FROM campaign_contacts
-     WHERE campaign_id = $1 AND state <> 'skipped' AND phone_e164 = ANY($2::text[])`,
-    [campaignId, phones],
-  );
+  const suppressed = await phonesIn(client, q.SUPPRESSED_PHONES, [portalId, phones]);
+  const taken = await phonesIn(client, q.TAKEN_PHONES, [campaignId, phones]);
   return contacts.map((contact) => {
     const phone = contact.phoneE164;
     let reason: SkipReason | null = contact.skipReason;
@@ -140,16 +112,12 @@ export async function writePage(
       campaignId,
       await newContacts(client, campaignId, page.contacts),
     );
-    const { rows } =
+    const rows =
       contacts.length === 0
-        ? { rows: [] }
-        : await client.query<{ skip_reason: string | null }>(INSERT_CONTACTS, [
-            portalId,
-            campaignId,
-            rowsJson(contacts),
-          ]);
+        ? []
+        : await queryRows(client, q.INSERT_CONTACTS, [portalId, campaignId, rowsJson(contacts)]);
     const finished = page.next === null;
-    await client.query(ADVANCE_CAMPAIGN, [
+    await execute(client, q.ADVANCE_CAMPAIGN, [
       portalId,
       campaignId,
       page.next,

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../core/deps.js';
-import { STORE_DIAL_CHECKS } from './dial-check-queries.js';
+import { execute } from '../../db/statement.js';
 import { createDialTimeContactReader, type DialTimeContactReader } from './dial-time-contact-reader.js';
+import * as q from './queries.js';
 
 /** What a batched pre-dial read stored on the campaign contact (`campaign_contacts.crm_check`). */
 export interface StoredDialCheck {
@@ -42,7 +43,7 @@ export async function storeDialChecks(
   checks: readonly { campaignContactId: string; check: StoredDialCheck }[],
   readAt: number,
 ): Promise<void> {
-  await pool.query(STORE_DIAL_CHECKS, [
+  await execute(pool, q.STORE_DIAL_CHECKS, [
     portalId,
     checks.map((c) => c.campaignContactId),
     checks.map((c) => JSON.stringify(c.check)),

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../core/deps.js';
+import { queryRows, type RowOf } from '../../db/statement.js';
 import { dialCheckFrom, storeDialChecks } from './crm-dial-check.js';
-import * as q from './dial-check-queries.js';
+import * as q from './queries.js';
 
 /** HubSpot's batch read limit, and how far down each campaign's due list the pre-dial reads reach. */
 const BATCH = 100;
@@ -10,15 +11,7 @@ const BATCH = 100;
  */
 const LOW_WATER = BATCH / 2;
 
-interface CandidateRow {
-  campaign_id: string;
-  portal_id: string;
-  dnc_property: string;
-  consent_property: string;
-  campaign_contact_id: string;
-  contact_id: string;
-  fresh: boolean;
-}
+type CandidateRow = RowOf<typeof q.DIAL_CHECK_CANDIDATES>;
 
 export interface PrefetchResult {
   /** Batch read requests sent to HubSpot. */
@@ -40,7 +33,7 @@ export async function prefetchDialChecks(deps: ServiceDeps): Promise<PrefetchRes
   const now = deps.clock.now();
   // Checks younger than half the max age count as fresh, so a contact read now is still covered when it is dialled
   // up to half the max age from now; only contacts due within that span are worth reading.
-  const { rows } = await deps.pool.query<CandidateRow>(q.DIAL_CHECK_CANDIDATES, [
+  const rows = await queryRows(deps.pool, q.DIAL_CHECK_CANDIDATES, [
     new Date(now + maxAge / 2),
     new Date(now - maxAge / 2),
     BATCH,

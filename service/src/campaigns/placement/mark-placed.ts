@@ -1,7 +1,8 @@
 import type { ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
+import { execute } from '../../db/statement.js';
 import { callTimingOf, firstCheckAt } from '../../reconciliation/index.js';
-import * as q from './placement-queries.js';
+import * as q from './queries.js';
 
 /**
  * Records that the call exists (from the dial's answer, or found by reconciliation), counts the attempt, and sets
@@ -18,14 +19,14 @@ export async function markPlaced(
   const now = deps.clock.now();
   const at = new Date(now);
   const checkAt = firstCheckAt(now, callTimingOf(deps.settings));
-  const placed = await tx.query(q.MARK_ATTEMPT_PLACED, [
+  const placed = await execute(tx, q.MARK_ATTEMPT_PLACED, [
     attempt.id,
     call.conversationId,
     call.callSid,
     at,
     new Date(checkAt),
   ]);
-  if (placed.rowCount !== 1) return false;
-  await tx.query(q.COUNT_ATTEMPT, [attempt.campaignContactId, at]);
+  if (placed !== 1) return false;
+  await execute(tx, q.COUNT_ATTEMPT, [attempt.campaignContactId, at]);
   return true;
 }

@@ -1,12 +1,13 @@
 import { type CallingWindow, isCallAllowedAt, nextAllowedInstant } from '../../calling-window/index.js';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
+import { execute, queryRow, type RowOf } from '../../db/statement.js';
 import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import { markPlaced } from './mark-placed.js';
-import * as q from './placement-queries.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
+import * as q from './queries.js';
 
 /** Named points of the placement, where the crash test kills the worker. */
 export type PlacementStep = 'loaded' | 'checked' | 'paced' | 'marked-dialing' | 'answered' | 'recorded';
@@ -16,34 +17,7 @@ export interface PlacementHooks {
   readonly checkpoint?: (step: PlacementStep, attemptId: string) => void;
 }
 
-interface AttemptRow {
-  id: string;
-  status: 'claimed' | 'dialing' | 'placed' | 'unknown' | 'ended' | 'not_placed';
-  portal_id: string;
-  campaign_id: string;
-  campaign_contact_id: string;
-  contact_id: string;
-  phone_e164: string;
-  phone_number_id: string;
-  time_zones: string[];
-  us_state: string | null;
-  variables: Record<string, string>;
-  attempts: number;
-  campaign_status: string;
-  agent_id: string;
-  phone_provider: 'twilio' | 'sip_trunk';
-  campaign_name: string;
-  calling_days: number[];
-  window_start_minute: number;
-  window_end_minute: number;
-  blackout_dates: string[];
-  dnc_property: string;
-  consent_property: string;
-  require_consent: boolean;
-  dials_per_second: string;
-  crm_check: StoredDialCheck | null;
-  crm_checked_at: Date | null;
-}
+type AttemptRow = RowOf<typeof q.LOAD_ATTEMPT>;
 
 const RETRY_SOON_MS = 60_000;
 /** Beyond this the pacing queue is too long: give the slot back rather than hold it while waiting. */
@@ -64,7 +38,7 @@ export async function placeCall(
   hooks: PlacementHooks = {},
 ): Promise<void> {
   const checkpoint = (step: PlacementStep) => hooks.checkpoint?.(step, job.attemptId);
-  const attempt = (await deps.pool.query<AttemptRow>(q.LOAD_ATTEMPT, [job.attemptId, job.portalId])).rows[0];
+  const attempt = await queryRow(deps.pool, q.LOAD_ATTEMPT, [job.attemptId, job.portalId]);
   if (!attempt) return;
   checkpoint('loaded');
   if (attempt.status === 'dialing') {
@@ -88,8 +62,8 @@ export async function placeCall(
   if (waitMs > 0) await deps.clock.sleep(waitMs);
   checkpoint('paced');
 
-  const marked = await deps.pool.query(q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
-  if (marked.rowCount !== 1) return; // another worker got here first
+  const marked = await execute(deps.pool, q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
+  if (marked !== 1) return; // another worker got here first
   checkpoint('marked-dialing');
 
   const result = await deps.elevenlabs.placeOutboundCall({
@@ -121,19 +95,15 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
     const next = nextAllowedInstant(now, who, window);
     return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
   }
-  const suppressed = await deps.pool.query<{ suppressed: boolean }>(q.IS_SUPPRESSED, [
-    a.portal_id,
-    a.phone_e164,
-  ]);
-  if (suppressed.rows[0]?.suppressed)
-    return { kind: 'skip', skipReason: 'suppressed', reason: 'do_not_call_list' };
-  const recent = await deps.pool.query<{ n: number }>(q.DIALS_LAST_24H, [
+  const suppressed = await queryRow(deps.pool, q.IS_SUPPRESSED, [a.portal_id, a.phone_e164]);
+  if (suppressed?.suppressed) return { kind: 'skip', skipReason: 'suppressed', reason: 'do_not_call_list' };
+  const recent = await queryRow(deps.pool, q.DIALS_LAST_24H, [
     a.portal_id,
     a.phone_e164,
     a.id,
     new Date(now),
   ]);
-  if ((recent.rows[0]?.n ?? 0) >= deps.settings.frequencyCapPer24h) {
+  if ((recent?.n ?? 0) >= deps.settings.frequencyCapPer24h) {
     return { kind: 'requeue', atMs: now + 3_600_000, reason: 'frequency_cap' };
   }
   // The CRM is the source of truth for do-not-call and consent: read them close to the dial (a batched read
@@ -147,7 +117,7 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
   }
   if (!crm) return { kind: 'finish', outcome: 'failed', reason: 'contact_deleted' };
   if (crm.dnc === 'true') {
-    await deps.pool.query(q.SUPPRESS, [a.portal_id, a.phone_e164, 'hubspot_property', a.contact_id]);
+    await execute(deps.pool, q.SUPPRESS, [a.portal_id, a.phone_e164, 'hubspot_property', a.contact_id]);
     return { kind: 'skip', skipReason: 'suppressed', reason: 'hubspot_do_not_call' };
   }
   if (a.require_consent && crm.consent !== 'true') {
@@ -167,25 +137,30 @@ function windowOf(a: AttemptRow): CallingWindow {
 
 async function takePacingSlot(deps: ServiceDeps, a: AttemptRow): Promise<number> {
   const now = deps.clock.now();
-  const { rows } = await deps.pool.query<{ next_slot_at: Date }>(q.TAKE_PACING_SLOT, [
+  const slot = await queryRow(deps.pool, q.TAKE_PACING_SLOT, [
     a.phone_number_id,
     new Date(now),
     Number(a.dials_per_second),
   ]);
-  return Math.max(0, (rows[0]?.next_slot_at.getTime() ?? now) - now);
+  return Math.max(0, (slot?.next_slot_at.getTime() ?? now) - now);
 }
 
 /** Gives the slot back without dialling: the attempt is certainly not placed. */
 async function release(deps: ServiceDeps, a: AttemptRow, refusal: Refusal): Promise<void> {
   const at = new Date(deps.clock.now());
   await withTransaction(deps.pool, async (tx) => {
-    await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, refusal.reason, at]);
+    await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [a.id, refusal.reason, at]);
     if (refusal.kind === 'requeue') {
-      await tx.query(q.REQUEUE_CONTACT, [a.campaign_contact_id, new Date(refusal.atMs), refusal.reason, at]);
+      await execute(tx, q.REQUEUE_CONTACT, [
+        a.campaign_contact_id,
+        new Date(refusal.atMs),
+        refusal.reason,
+        at,
+      ]);
     } else if (refusal.kind === 'skip') {
-      await tx.query(q.SKIP_CONTACT, [a.campaign_contact_id, refusal.skipReason, at]);
+      await execute(tx, q.SKIP_CONTACT, [a.campaign_contact_id, refusal.skipReason, at]);
     } else {
-      await tx.query(q.FINISH_CONTACT, [a.campaign_contact_id, refusal.outcome, at]);
+      await execute(tx, q.FINISH_CONTACT, [a.campaign_contact_id, refusal.outcome, at]);
     }
   });
   deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
@@ -210,16 +185,20 @@ async function recordDialResult(deps: ServiceDeps, a: AttemptRow, result: DialRe
     case 'at-capacity':
       // Not placed and not counted: the slot goes back and the contact is first in line again shortly.
       await withTransaction(deps.pool, async (tx) => {
-        await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, `at_capacity: ${result.message}`, at]);
+        await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [a.id, `at_capacity: ${result.message}`, at]);
         const retryAt = new Date(now + (result.retryAfterMs ?? AT_CAPACITY_DEFAULT_MS));
-        await tx.query(q.REQUEUE_CONTACT, [a.campaign_contact_id, retryAt, 'at_capacity', at]);
+        await execute(tx, q.REQUEUE_CONTACT, [a.campaign_contact_id, retryAt, 'at_capacity', at]);
       });
       log.warn({ message: result.message }, 'ElevenLabs at capacity: slot given back');
       return;
     case 'rejected':
       await withTransaction(deps.pool, async (tx) => {
-        await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [a.id, `rejected ${result.status}: ${result.message}`, at]);
-        await tx.query(q.FINISH_CONTACT, [a.campaign_contact_id, 'failed', at]);
+        await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [
+          a.id,
+          `rejected ${result.status}: ${result.message}`,
+          at,
+        ]);
+        await execute(tx, q.FINISH_CONTACT, [a.campaign_contact_id, 'failed', at]);
       });
       log.warn({ status: result.status, message: result.message }, 'dial rejected');
       return;
@@ -237,7 +216,7 @@ async function markUnknown(
 ): Promise<void> {
   const at = new Date(deps.clock.now());
   await withTransaction(deps.pool, async (tx) => {
-    await tx.query(q.MARK_ATTEMPT_UNKNOWN, [a.id, reason, at]);
+    await execute(tx, q.MARK_ATTEMPT_UNKNOWN, [a.id, reason, at]);
     await deps.boss.send(
       RECONCILE_DIAL_QUEUE.name,
       { attemptId: a.id, portalId: Number(a.portal_id) },

@@ -1,13 +1,9 @@
 import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
+import { execute, queryRow } from '../../db/statement.js';
 import { markPlaced } from './mark-placed.js';
-import * as q from './placement-queries.js';
 import type { AttemptJob } from './placement-queue.js';
-
-const LOAD = `
-  SELECT a.id::text AS id, a.status, a.campaign_contact_id, a.dial_started_at, c.agent_id
-    FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
-   WHERE a.id = $1 AND a.portal_id = $2`;
+import * as q from './queries.js';
 
 export class StillUnknownError extends Error {
   constructor(attemptId: string) {
@@ -26,15 +22,7 @@ export async function reconcileDial(
   deps: ServiceDeps,
   job: AttemptJob,
 ): Promise<'placed' | 'not_placed' | 'settled'> {
-  const row = (
-    await deps.pool.query<{
-      id: string;
-      status: string;
-      campaign_contact_id: string;
-      dial_started_at: Date | null;
-      agent_id: string;
-    }>(LOAD, [job.attemptId, job.portalId])
-  ).rows[0];
+  const row = await queryRow(deps.pool, q.LOAD_UNKNOWN_DIAL, [job.attemptId, job.portalId]);
   if (row?.status !== 'unknown') return 'settled';
 
   const startedAt = row.dial_started_at?.getTime() ?? deps.clock.now();
@@ -64,8 +52,8 @@ export async function reconcileDial(
   }
   if (deps.clock.now() - startedAt < deps.settings.unknownDialGraceMs) throw new StillUnknownError(row.id);
   await withTransaction(deps.pool, async (tx) => {
-    await tx.query(q.MARK_ATTEMPT_NOT_PLACED, [row.id, 'reconciled: no conversation', at]);
-    await tx.query(q.REQUEUE_CONTACT, [row.campaign_contact_id, at, 'redial_after_unknown', at]);
+    await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [row.id, 'reconciled: no conversation', at]);
+    await execute(tx, q.REQUEUE_CONTACT, [row.campaign_contact_id, at, 'redial_after_unknown', at]);
   });
   deps.logger.warn(
     { attemptId: row.id },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
+import { execute, queryRows } from '../../db/statement.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
 import { RECONCILE_DIAL_QUEUE } from './placement-queue.js';
+import * as q from './queries.js';
 
 /** Every minute: nothing may hold a person's line forever because a job was lost. */
 export const SWEEP_QUEUE = defineQueue('engine-sweep', z.object({}).passthrough().nullable(), {
@@ -34,33 +36,15 @@ export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult
   const now = deps.clock.now();
   const at = new Date(now);
   return withTransaction(deps.pool, async (tx) => {
-    const released = await tx.query<{ campaign_contact_id: string }>(
-      `UPDATE call_attempts SET status = 'not_placed', not_placed_reason = 'stale_claim', updated_at = $2
-        WHERE status = 'claimed' AND claimed_at < $1 RETURNING campaign_contact_id`,
-      [new Date(now - STALE_CLAIM_MS), at],
-    );
-    if (released.rows.length) {
-      await tx.query(
-        `UPDATE campaign_contacts SET state = 'queued', next_attempt_at = $2, wait_reason = 'stale_claim', updated_at = $2
-          WHERE id = ANY($1::bigint[]) AND state = 'dialing'`,
-        [released.rows.map((r) => r.campaign_contact_id), at],
-      );
+    const released = await queryRows(tx, q.RELEASE_STALE_CLAIMS, [new Date(now - STALE_CLAIM_MS), at]);
+    if (released.length) {
+      await execute(tx, q.REQUEUE_RELEASED_CONTACTS, [released.map((r) => r.campaign_contact_id), at]);
     }
-    const toUnknown = await tx.query<{ id: string; portal_id: string }>(
-      `UPDATE call_attempts SET status = 'unknown', not_placed_reason = 'stale_dialing', updated_at = $2
-        WHERE status = 'dialing' AND dial_started_at < $1 RETURNING id::text, portal_id`,
-      [new Date(now - STALE_DIALING_MS), at],
-    );
-    const staleUnknown = await tx.query<{ id: string; portal_id: string }>(
-      `SELECT id::text, portal_id FROM call_attempts WHERE status = 'unknown' AND updated_at < $1`,
-      [new Date(now - STALE_UNKNOWN_MS)],
-    );
-    const reconcile = [...toUnknown.rows, ...staleUnknown.rows];
+    const toUnknown = await queryRows(tx, q.STALE_DIALING_TO_UNKNOWN, [new Date(now - STALE_DIALING_MS), at]);
+    const staleUnknown = await queryRows(tx, q.STALE_UNKNOWN, [new Date(now - STALE_UNKNOWN_MS)]);
+    const reconcile = [...toUnknown, ...staleUnknown];
     if (reconcile.length) {
-      await tx.query(`UPDATE call_attempts SET updated_at = $2 WHERE id = ANY($1::uuid[])`, [
-        reconcile.map((r) => r.id),
-        at,
-      ]);
+      await execute(tx, q.TOUCH_ATTEMPTS, [reconcile.map((r) => r.id), at]);
       await deps.boss.insert(
         RECONCILE_DIAL_QUEUE.name,
         reconcile.map((r) => ({
@@ -71,11 +55,11 @@ export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult
       );
     }
     const result = {
-      releasedClaims: released.rows.length,
-      dialingToUnknown: toUnknown.rows.length,
-      unknownRequeued: staleUnknown.rows.length,
+      releasedClaims: released.length,
+      dialingToUnknown: toUnknown.length,
+      unknownRequeued: staleUnknown.length,
     };
-    if (reconcile.length || released.rows.length) deps.logger.warn(result, 'swept stuck attempts');
+    if (reconcile.length || released.length) deps.logger.warn(result, 'swept stuck attempts');
     return result;
   });
 }

@@ -2,7 +2,9 @@ import { type CampaignStatus, editCampaignSchema, minutesOf } from '@fundraising
 import { AppError } from '../../core/app-error.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
+import { execute } from '../../db/statement.js';
 import { type Campaign, findCampaign, lockCampaign } from '../campaign-model.js';
+import * as q from '../queries.js';
 import { scheduleContacts } from './schedule-contacts.js';
 
 /**
@@ -34,12 +36,7 @@ async function transition(
       });
     }
     const status = await apply(campaign, tx, now);
-    await tx.query('UPDATE campaigns SET status = $3, updated_at = $4 WHERE id = $1 AND portal_id = $2', [
-      campaignId,
-      portalId,
-      status,
-      new Date(now),
-    ]);
+    await execute(tx, q.SET_CAMPAIGN_STATUS, [campaignId, portalId, status, new Date(now)]);
   });
   const updated = await findCampaign(deps.pool, portalId, campaignId);
   if (!updated) throw AppError.notFound(`campaign ${campaignId}`);
@@ -92,39 +89,23 @@ export async function editCampaign(
     if (campaign.status === 'completed' || campaign.status === 'cancelled') {
       throw new AppError({ code: 'invalid_state', status: 409, message: `campaign is ${campaign.status}` });
     }
-    await tx.query(
-      `UPDATE campaigns SET
-         name = coalesce($3, name),
-         calling_days = coalesce($4, calling_days),
-         window_start_minute = coalesce($5, window_start_minute),
-         window_end_minute = coalesce($6, window_end_minute),
-         blackout_dates = coalesce($7::date[], blackout_dates),
-         default_time_zone = CASE WHEN $8::boolean THEN $9 ELSE default_time_zone END,
-         retry_policy = coalesce($10, retry_policy),
-         max_attempts = coalesce($11, max_attempts),
-         concurrency_cap = coalesce($12, concurrency_cap),
-         daily_cap = coalesce($13, daily_cap),
-         dials_per_second = coalesce($14, dials_per_second),
-         updated_at = $15
-       WHERE id = $1 AND portal_id = $2`,
-      [
-        campaignId,
-        portalId,
-        edit.name ?? null,
-        edit.window ? [...new Set(edit.window.days)].sort() : null,
-        edit.window ? minutesOf(edit.window.start) : null,
-        edit.window ? minutesOf(edit.window.end) : null,
-        edit.window ? edit.window.blackoutDates : null,
-        edit.defaultTimeZone !== undefined,
-        edit.defaultTimeZone ?? null,
-        edit.retryPolicy ?? null,
-        edit.maxAttempts ?? null,
-        edit.concurrencyCap ?? null,
-        edit.dailyCap ?? null,
-        edit.dialsPerSecond ?? null,
-        new Date(now),
-      ],
-    );
+    await execute(tx, q.EDIT_CAMPAIGN, [
+      campaignId,
+      portalId,
+      edit.name ?? null,
+      edit.window ? [...new Set(edit.window.days)].sort() : null,
+      edit.window ? minutesOf(edit.window.start) : null,
+      edit.window ? minutesOf(edit.window.end) : null,
+      edit.window ? edit.window.blackoutDates : null,
+      edit.defaultTimeZone !== undefined,
+      edit.defaultTimeZone ?? null,
+      edit.retryPolicy ?? null,
+      edit.maxAttempts ?? null,
+      edit.concurrencyCap ?? null,
+      edit.dailyCap ?? null,
+      edit.dialsPerSecond ?? null,
+      new Date(now),
+    ]);
     if (edit.window) {
       const updated = await lockCampaign(tx, portalId, campaignId);
       if (updated) await scheduleContacts(tx, updated, now, 'waiting_for_window', now);

@@ -2,9 +2,11 @@ import { createCampaignSchema, minutesOf } from '@fundraising/shared';
 import { AppError } from '../../core/app-error.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
+import { queryRow } from '../../db/statement.js';
 import { dialProviderOf } from '../../elevenlabs/index.js';
 import { type Campaign, findCampaign } from '../campaign-model.js';
 import { enqueueImport } from '../import/index.js';
+import * as q from '../queries.js';
 
 /**
  * Creates a campaign from the fundraiser's input and starts importing its list at once: nothing to set up by
@@ -30,41 +32,32 @@ export async function createCampaign(deps: ServiceDeps, portalId: number, body: 
   }
 
   const id = await withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO campaigns (portal_id, name, hubspot_list_id, agent_id, phone_number_id, phone_provider,
-          calling_days, window_start_minute, window_end_minute, blackout_dates, default_time_zone, retry_policy,
-          max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent, consent_property,
-          dnc_property, variable_properties, default_region, classification, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17, now()), $18, $19,
-               $20, $21, $22, $23, 'importing')
-       RETURNING id::text`,
-      [
-        portalId,
-        input.name,
-        input.listId,
-        input.agentId,
-        input.phoneNumberId,
-        provider,
-        [...new Set(input.window.days)].sort(),
-        minutesOf(input.window.start),
-        minutesOf(input.window.end),
-        input.window.blackoutDates,
-        input.defaultTimeZone ?? null,
-        input.retryPolicy,
-        input.maxAttempts,
-        input.concurrencyCap,
-        input.dailyCap,
-        input.dialsPerSecond,
-        input.startsAt ?? null,
-        input.consent.required,
-        input.consent.property,
-        input.doNotCallProperty,
-        input.variableProperties,
-        input.defaultRegion,
-        input.classification,
-      ],
-    );
-    const campaignId = rows[0]?.id;
+    const inserted = await queryRow(tx, q.INSERT_CAMPAIGN, [
+      portalId,
+      input.name,
+      input.listId,
+      input.agentId,
+      input.phoneNumberId,
+      provider,
+      [...new Set(input.window.days)].sort(),
+      minutesOf(input.window.start),
+      minutesOf(input.window.end),
+      input.window.blackoutDates,
+      input.defaultTimeZone ?? null,
+      input.retryPolicy,
+      input.maxAttempts,
+      input.concurrencyCap,
+      input.dailyCap,
+      input.dialsPerSecond,
+      input.startsAt ?? null,
+      input.consent.required,
+      input.consent.property,
+      input.doNotCallProperty,
+      input.variableProperties,
+      input.defaultRegion,
+      input.classification,
+    ]);
+    const campaignId = inserted?.id;
     if (!campaignId) throw new Error('campaign insert returned no id');
     await enqueueImport(deps.boss, tx, { portalId, campaignId });
     return campaignId;

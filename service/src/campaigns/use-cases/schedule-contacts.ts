@@ -1,6 +1,8 @@
 import { nextAllowedInstant } from '../../calling-window/index.js';
 import type { PoolClient } from '../../db/pool.js';
+import { execute, queryRows } from '../../db/statement.js';
 import type { Campaign } from '../campaign-model.js';
+import * as q from '../queries.js';
 
 const NO_ALLOWED_TIME_RETRY_MS = 24 * 3_600_000;
 
@@ -17,28 +19,21 @@ export async function scheduleContacts(
   where: 'imported' | 'waiting_for_window',
   nowMs: number,
 ): Promise<number> {
-  const filter =
-    where === 'imported'
-      ? `state = 'imported'`
-      : `state = 'queued' AND wait_reason IN ('outside_window', 'no_allowed_time')`;
-  const groups = await tx.query<{ time_zones: string[]; us_state: string | null }>(
-    `SELECT DISTINCT time_zones, us_state FROM campaign_contacts
-      WHERE campaign_id = $1 AND portal_id = $2 AND ${filter}`,
-    [campaign.id, campaign.portalId],
-  );
+  const groups = await queryRows(tx, q.contactGroups(where), [campaign.id, campaign.portalId]);
   let scheduled = 0;
-  for (const g of groups.rows) {
+  for (const g of groups) {
     const next = nextAllowedInstant(fromMs, { zones: g.time_zones, usState: g.us_state }, campaign.window);
     const at = next ?? fromMs + NO_ALLOWED_TIME_RETRY_MS;
     const reason = next === null ? 'no_allowed_time' : next > nowMs ? 'outside_window' : null;
-    const updated = await tx.query(
-      `UPDATE campaign_contacts
-          SET state = 'queued', next_attempt_at = $5, wait_reason = $6, updated_at = $7
-        WHERE campaign_id = $1 AND portal_id = $2 AND ${filter}
-          AND time_zones = $3 AND us_state IS NOT DISTINCT FROM $4`,
-      [campaign.id, campaign.portalId, g.time_zones, g.us_state, new Date(at), reason, new Date(nowMs)],
-    );
-    scheduled += updated.rowCount ?? 0;
+    scheduled += await execute(tx, q.scheduleContactGroup(where), [
+      campaign.id,
+      campaign.portalId,
+      g.time_zones,
+      g.us_state,
+      new Date(at),
+      reason,
+      new Date(nowMs),
+    ]);
   }
   return scheduled;
 }
