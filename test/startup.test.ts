@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { isAlive as alive } from './helpers/child-process.js';
 import { waitUntil } from './helpers/wait.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -40,15 +41,6 @@ function waitFor(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promi
 function exitOf(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('npm start', () => {

@@ -89,3 +89,13 @@ export function startTsProcess(script: string, env: Record<string, string>, read
     },
   };
 }
+
+/** Whether a process with this pid is alive (signal 0 probes without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -8,6 +8,7 @@ import { migrate } from '../../service/src/db/migrate.js';
 import { createPool } from '../../service/src/db/pool.js';
 import { startBoss } from '../../service/src/jobs/boss.js';
 import { createLogger } from '../../service/src/logger.js';
+import { isAlive as alive } from './child-process.js';
 
 /**
  * The Postgres a test or benchmark run works in, and the databases it makes there. Shared by the test suite's
@@ -138,14 +139,5 @@ async function removeAbandonedClusters(prefix: string): Promise<void> {
       if (alive(pid)) process.kill(pid, 'SIGQUIT'); // immediate shutdown: its data is about to be deleted
     }
     await removeCluster(dir);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,19 +1,18 @@
-import { z } from 'zod';
+import { type AttemptJob, attemptJobSchema } from '../core/attempt-job.js';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { queryRows } from '../db/statement.js';
 import { defineQueue } from '../jobs/queue-definition.js';
 import * as q from './queries.js';
 
-const attemptJob = z.object({ attemptId: z.uuid(), portalId: z.number().int().positive() });
-export type CallCheckJob = z.infer<typeof attemptJob>;
+export type CallCheckJob = AttemptJob;
 
 /**
  * One look at a placed call with no outcome yet at ElevenLabs, sent by the call-check loop when due (see
  * call-check-policy.ts): a lost webhook then frees the call's slot within a minute of the call's end. A look that
  * finds the call still running, or not yet traceable, sets when the next one is due.
  */
-export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJob, {
+export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJobSchema, {
   retryLimit: 3,
   retryDelay: 5,
   retryBackoff: true,

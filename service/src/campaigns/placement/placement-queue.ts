@@ -1,14 +1,13 @@
-import { z } from 'zod';
+import { attemptJobSchema } from '../../core/attempt-job.js';
 import { defineQueue } from '../../jobs/queue-definition.js';
 
-const attemptJob = z.object({ attemptId: z.uuid(), portalId: z.number().int().positive() });
-export type AttemptJob = z.infer<typeof attemptJob>;
+export type { AttemptJob } from '../../core/attempt-job.js';
 
 /**
  * One job per claimed attempt. The handler is idempotent (the attempt's status decides what is left to do), so
  * pg-boss may retry it freely; the heartbeat gets a job whose worker died back into the queue within seconds.
  */
-export const PLACE_CALL_QUEUE = defineQueue('call-place', attemptJob, {
+export const PLACE_CALL_QUEUE = defineQueue('call-place', attemptJobSchema, {
   retryLimit: 20,
   retryDelay: 2,
   retryBackoff: true,
@@ -20,7 +19,7 @@ export const PLACE_CALL_QUEUE = defineQueue('call-place', attemptJob, {
 });
 
 /** A dial whose result is unknown: find the conversation by our attempt id before anything else happens. */
-export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJob, {
+export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJobSchema, {
   retryLimit: 50,
   retryDelay: 10,
   retryBackoff: true,
