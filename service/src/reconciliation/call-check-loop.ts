@@ -18,6 +18,8 @@ export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJobSchema, {
   retryBackoff: true,
   retryDelayMax: 60,
   expireInSeconds: 60,
+  // A worker killed mid-job gives it back within seconds (not at expiry): the next one takes it over.
+  heartbeatSeconds: 10,
   // The loop sends looks in batches: wake the workers at once rather than at their next poll.
   notify: true,
 });

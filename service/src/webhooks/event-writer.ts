@@ -18,6 +18,8 @@ export const WEBHOOK_PROCESS_QUEUE = defineQueue(
     retryBackoff: true,
     retryDelayMax: 120,
     expireInSeconds: 120,
+    // A worker killed mid-job gives it back within seconds (not at expiry): the next one takes it over.
+    heartbeatSeconds: 10,
     notify: true,
   },
 );

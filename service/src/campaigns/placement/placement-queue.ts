@@ -25,4 +25,6 @@ export const RECONCILE_DIAL_QUEUE = defineQueue('dial-reconcile', attemptJobSche
   retryBackoff: true,
   retryDelayMax: 120,
   expireInSeconds: 120,
+  // A worker killed mid-job gives it back within seconds (not at expiry): the next one takes it over.
+  heartbeatSeconds: 10,
 });
