@@ -70,16 +70,22 @@ describe('outcomes end to end on the sandbox', () => {
           `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND state IN ('queued', 'dialing')`,
           [campaign],
         )) === 0 && (await count(`SELECT count(*)::int AS n FROM crm_writes WHERE status <> 'done'`)) === 0,
+      // What moves: attempts by status and why not placed, contacts by state and why waiting, writes done. A
+      // contact whose dial-time HubSpot check failed waits a minute (fail closed), so stalls up to that are normal.
       async () =>
         JSON.stringify(
           (
             await db.pool.query(
-              `SELECT (SELECT count(*) FROM call_attempts WHERE status = 'ended') AS ended,
-                      (SELECT count(*) FROM crm_writes WHERE status = 'done') AS written`,
+              `SELECT 'attempt ' || status || coalesce(' ' || not_placed_reason, '') AS what, count(*)::int AS n
+                 FROM call_attempts GROUP BY 1
+               UNION ALL SELECT 'contact ' || state || coalesce(' ' || wait_reason, ''), count(*)::int
+                 FROM campaign_contacts GROUP BY 1
+               UNION ALL SELECT 'writes done', count(*)::int FROM crm_writes WHERE status = 'done'
+               ORDER BY 1`,
             )
           ).rows,
         ),
-      { stallMs: 60_000, intervalMs: 500, what: 'every contact finished and written back' },
+      { stallMs: 150_000, intervalMs: 500, what: 'every contact finished and written back' },
     );
 
     const dropped = sandbox.elevenlabs.record.webhooks.filter((w) => w.dropped).length;
@@ -117,8 +123,13 @@ describe('outcomes end to end on the sandbox', () => {
     const byPath = new Map<string, number>();
     for (const r of requests)
       byPath.set(`${r.method} ${r.path}`, (byPath.get(`${r.method} ${r.path}`) ?? 0) + 1);
+    const notPlaced = await db.pool.query<{ reason: string; n: number }>(
+      `SELECT not_placed_reason AS reason, count(*)::int AS n FROM call_attempts WHERE status = 'not_placed'
+        GROUP BY 1 ORDER BY 1`,
+    );
     console.log(
-      `finished calls ${ended.length}, webhooks dropped ${dropped}, HubSpot requests ${requests.length} ` +
+      `not placed: ${JSON.stringify(Object.fromEntries(notPlaced.rows.map((r) => [r.reason, r.n])))}; ` +
+        `finished calls ${ended.length}, webhooks dropped ${dropped}, HubSpot requests ${requests.length} ` +
         `(${perCall.toFixed(3)} per call), of which writes ${writes.length} (${writesPerCall.toFixed(3)} per call); ` +
         JSON.stringify(Object.fromEntries(byPath)),
     );
