@@ -57,8 +57,13 @@ export async function createIntegrations(options: {
       oauth,
       logger,
     });
-  } else if (accessToken !== undefined) {
+  } else if (accessToken !== undefined && config.hubspot.portalId !== undefined) {
     tokens = createStaticTokenProvider(accessToken);
+    // One organisation: its portal is served from the start, no install flow.
+    await pool.query(
+      `INSERT INTO portals (portal_id, auth_kind) VALUES ($1, 'private_app') ON CONFLICT (portal_id) DO NOTHING`,
+      [config.hubspot.portalId],
+    );
   } else {
     throw new Error('HubSpot credentials missing');
   }

@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
+import { apiRoutes, type HubSpotSurfaceContext } from './api/index.js';
 import {
   campaignWorkers,
   type Dispatcher,
@@ -159,6 +160,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     let url = config.publicUrl ?? '';
     if (config.role !== 'worker') {
+      const surface: HubSpotSurfaceContext = {
+        deps: engine,
+        clientSecret: integrations.hubspotClientSecret,
+        publicUrl: () => config.publicUrl ?? url,
+        clock: engine.clock,
+      };
       const app = createHttpApp({
         logger,
         readiness: [
@@ -171,6 +178,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             writer,
             clock: engine.clock,
           }),
+          apiRoutes(surface),
           ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
         ],
       });
@@ -188,6 +196,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     if (stopLoops) cleanups.push(stopLoops);
     // The fake ElevenLabs learns where to post webhooks once we know our own URL.
     integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
+    // And the fake HubSpot where its signed calls (cards, workflow actions, webhooks) go.
+    integrations.sandbox?.hubspot.setServiceUrl(config.publicUrl ?? url);
 
     return { url, databaseUrl, pool, boss, integrations, engine, dispatcher, writer, stop: stopAll };
   } catch (error) {

@@ -107,6 +107,11 @@ export const createCampaignSchema = z.object({
   variableProperties: z
     .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().min(1))
     .default(DEFAULT_VARIABLE_PROPERTIES),
+  /**
+   * The agent's opening line for this campaign, with {{dynamic_variables}}; unset keeps the agent's own (the agent
+   * must allow first-message overrides).
+   */
+  firstMessage: z.string().trim().min(1).max(2000).optional(),
   /** Which data-collection and evaluation ids of the agent the outcome classifier reads (defaults documented). */
   classification: classificationConfigSchema.default(classificationConfigSchema.parse({})),
   /** Region for numbers stored without a country code. */
@@ -129,6 +134,9 @@ export const editCampaignSchema = z
     concurrencyCap: createCampaignSchema.shape.concurrencyCap.unwrap(),
     dailyCap: createCampaignSchema.shape.dailyCap.unwrap(),
     dialsPerSecond: createCampaignSchema.shape.dialsPerSecond.unwrap(),
+    /** null goes back to the agent's own first message. */
+    firstMessage: z.string().trim().min(1).max(2000).nullable(),
+    variableProperties: createCampaignSchema.shape.variableProperties.unwrap(),
   })
   .partial()
   .strict();

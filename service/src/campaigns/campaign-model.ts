@@ -36,6 +36,12 @@ export interface Campaign {
   readonly importAfter: string | null;
   readonly importError: string | null;
   readonly createdAt: Date;
+  /** Why the service (not a user) set the status, e.g. "HubSpot access revoked". */
+  readonly statusReason: string | null;
+  /** The agent's first message for this campaign; null keeps the agent's own. */
+  readonly firstMessage: string | null;
+  /** The HubSpot user who created it, when created through the signed API. */
+  readonly createdByUserId: number | null;
 }
 
 type CampaignRow = RowOf<typeof q.FIND_CAMPAIGN>;
@@ -73,6 +79,9 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     importAfter: row.import_after,
     importError: row.import_error,
     createdAt: row.created_at,
+    statusReason: row.status_reason,
+    firstMessage: row.first_message,
+    createdByUserId: row.created_by_user_id === null ? null : Number(row.created_by_user_id),
   };
 }
 

@@ -12,7 +12,7 @@ const CAMPAIGN_COLUMNS = `
   window_start_minute, window_end_minute, blackout_dates::text[] AS blackout_dates, default_time_zone,
   retry_policy, max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent,
   consent_property, dnc_property, variable_properties, default_region, status, import_total, import_done,
-  import_after, import_error, created_at`;
+  import_after, import_error, created_at, status_reason, first_message, created_by_user_id`;
 
 /** A campaign of one portal. */
 export const FIND_CAMPAIGN = sql<
@@ -46,6 +46,9 @@ export const FIND_CAMPAIGN = sql<
     import_after: string | null;
     import_error: string | null;
     created_at: Date;
+    status_reason: string | null;
+    first_message: string | null;
+    created_by_user_id: string | number | null;
   },
   [portalId: number, campaignId: string]
 >(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2`);
@@ -128,19 +131,36 @@ export const INSERT_CAMPAIGN = sql<
     variableProperties: Record<string, string>,
     defaultRegion: string,
     classification: ClassificationConfig,
+    idempotencyKey: string | null,
+    createdByUserId: number | null,
+    firstMessage: string | null,
   ]
 >(`INSERT INTO campaigns (portal_id, name, hubspot_list_id, agent_id, phone_number_id, phone_provider,
           calling_days, window_start_minute, window_end_minute, blackout_dates, default_time_zone, retry_policy,
           max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent, consent_property,
-          dnc_property, variable_properties, default_region, classification, status)
+          dnc_property, variable_properties, default_region, classification, idempotency_key, created_by_user_id,
+          first_message, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17, now()), $18, $19,
-               $20, $21, $22, $23, 'importing')
+               $20, $21, $22, $23, $24, $25, $26, 'importing')
+       ON CONFLICT (portal_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id::text`);
+
+/** The campaign an earlier create request with this key created. */
+export const FIND_CAMPAIGN_BY_IDEMPOTENCY_KEY = sql<{ id: string }, [portalId: number, key: string]>(
+  'SELECT id::text FROM campaigns WHERE portal_id = $1 AND idempotency_key = $2',
+);
 
 export const SET_CAMPAIGN_STATUS = sql<
   never,
-  [campaignId: string, portalId: number, status: CampaignStatus, at: Date]
->('UPDATE campaigns SET status = $3, updated_at = $4 WHERE id = $1 AND portal_id = $2');
+  [campaignId: string, portalId: number, status: CampaignStatus, at: Date, reason: string | null]
+>('UPDATE campaigns SET status = $3, updated_at = $4, status_reason = $5 WHERE id = $1 AND portal_id = $2');
+
+/** One change to a campaign, by a HubSpot user (userId) or by the service itself (null). */
+export const INSERT_CAMPAIGN_CHANGE = sql<
+  never,
+  [portalId: number, campaignId: string, userId: number | null, action: string, detail: unknown, at: Date]
+>(`INSERT INTO campaign_changes (portal_id, campaign_id, user_id, action, detail, at)
+   VALUES ($1, $2, $3, $4, $5, $6)`);
 
 /**
  * A live edit: null leaves a setting as it is. The default time zone may be cleared, so whether it was given
@@ -164,6 +184,9 @@ export const EDIT_CAMPAIGN = sql<
     dailyCap: number | null,
     dialsPerSecond: number | null,
     at: Date,
+    setFirstMessage: boolean,
+    firstMessage: string | null,
+    variableProperties: Record<string, string> | null,
   ]
 >(`UPDATE campaigns SET
          name = coalesce($3, name),
@@ -177,6 +200,8 @@ export const EDIT_CAMPAIGN = sql<
          concurrency_cap = coalesce($12, concurrency_cap),
          daily_cap = coalesce($13, daily_cap),
          dials_per_second = coalesce($14, dials_per_second),
+         first_message = CASE WHEN $16::boolean THEN $17 ELSE first_message END,
+         variable_properties = coalesce($18, variable_properties),
          updated_at = $15
        WHERE id = $1 AND portal_id = $2`);
 

@@ -25,6 +25,8 @@ export interface Config {
     readonly clientId: string | undefined;
     readonly clientSecret: string | undefined;
     readonly accessToken: string | undefined;
+    /** The portal of the private app's token (set whenever accessToken is). */
+    readonly portalId: number | undefined;
     readonly baseUrl: string;
   };
   readonly tokenEncryptionKey: string | undefined;
@@ -124,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientId: v.HUBSPOT_CLIENT_ID,
       clientSecret: v.HUBSPOT_CLIENT_SECRET,
       accessToken: v.HUBSPOT_ACCESS_TOKEN,
+      portalId: v.HUBSPOT_PORTAL_ID,
       baseUrl: v.HUBSPOT_BASE_URL,
     },
     tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
@@ -159,6 +162,11 @@ function requireOutsideSandbox(v: Parsed): void {
       `${hint}: a private-app token, or HUBSPOT_CLIENT_ID for OAuth`,
     );
   }
+  if (v.HUBSPOT_ACCESS_TOKEN !== undefined && v.HUBSPOT_PORTAL_ID === undefined)
+    throw new ConfigError(
+      'HUBSPOT_PORTAL_ID',
+      "required with HUBSPOT_ACCESS_TOKEN (the token's HubSpot account)",
+    );
   if (v.HUBSPOT_CLIENT_ID !== undefined) {
     if (v.HUBSPOT_CLIENT_SECRET === undefined)
       throw new ConfigError('HUBSPOT_CLIENT_SECRET', 'required with HUBSPOT_CLIENT_ID');

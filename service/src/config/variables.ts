@@ -147,6 +147,15 @@ export const variables = {
     doc: "A private app's static token, for a single organisation instead of OAuth installs.",
     secret: true,
   },
+  HUBSPOT_PORTAL_ID: {
+    schema: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, { error: 'expected a HubSpot portal (account) id' })
+      .transform(Number)
+      .optional(),
+    default: 'unset (required with `HUBSPOT_ACCESS_TOKEN`)',
+    doc: "The HubSpot account the private app's token belongs to: the one portal a single-organisation setup serves.",
+  },
   HUBSPOT_BASE_URL: {
     schema: httpUrl.default('https://api.hubapi.com'),
     default: '`https://api.hubapi.com`',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import { createDemoPortal, type DemoList } from './demo-portal.js';
+import { createDemoPortal, DEMO_PORTAL_ID, type DemoList } from './demo-portal.js';
 import { type FakeElevenLabs, startFakeElevenLabs } from './elevenlabs/fake-elevenlabs.js';
 import type { SandboxClock } from './http-server.js';
 import { type FakeHubSpot, startFakeHubSpot } from './hubspot/fake-hubspot.js';
@@ -36,8 +36,18 @@ export interface SandboxOptions {
   readonly logger: Logger;
 }
 
+/** The sandbox's second organisation (see secondPortal). */
+export const SECOND_PORTAL_ID = DEMO_PORTAL_ID + 1;
+
 export interface Sandbox {
   readonly elevenlabs: FakeElevenLabs;
+  /** A second HubSpot account in the fake, not connected until it installs the app (OAuth). */
+  readonly secondPortal: {
+    readonly portalId: number;
+    readonly name: string;
+    readonly accessToken: string;
+    readonly lists: readonly Pick<DemoList, 'listId' | 'name' | 'size'>[];
+  };
   readonly hubspot: FakeHubSpot;
   readonly secrets: {
     readonly elevenLabsWebhookSecret: string;
@@ -68,6 +78,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     hubspotClientId: options.hubspotClientId ?? 'sandbox-client-id',
   };
   const portal = createDemoPortal({ seed });
+  // A second organisation, not connected at start: it connects through the OAuth install flow, and tests use it
+  // to check that one portal never sees another's data.
+  const second = createDemoPortal({
+    seed: seed + 1,
+    portalId: SECOND_PORTAL_ID,
+    name: 'Riverside Food Bank (sandbox)',
+  });
   const elevenlabs = await startFakeElevenLabs({
     ...(options.webhookUrl === undefined ? {} : { webhookUrl: options.webhookUrl }),
     webhookSecret: secrets.elevenLabsWebhookSecret,
@@ -82,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     hubspot = await startFakeHubSpot({
       clientId: secrets.hubspotClientId,
       clientSecret: secrets.hubspotClientSecret,
-      portals: [portal],
+      portals: [portal, second],
       ...(options.hubspotRateLimit === undefined ? {} : { rateLimit: options.hubspotRateLimit }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       logger: options.logger,
@@ -95,6 +112,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     elevenlabs,
     hubspot,
     secrets,
+    secondPortal: {
+      portalId: second.portalId,
+      name: second.name,
+      accessToken: second.accessToken,
+      lists: second.lists.map(({ listId, name, size }) => ({ listId, name, size })),
+    },
     demoPortal: {
       portalId: portal.portalId,
       name: portal.name,

@@ -68,6 +68,7 @@ describe('configuration', () => {
       ELEVENLABS_API_KEY: 'k',
       ELEVENLABS_WEBHOOK_SECRET: 's',
       HUBSPOT_ACCESS_TOKEN: 'pat',
+      HUBSPOT_PORTAL_ID: '123',
     });
     expect(live.sandbox).toBe(false);
     expect(() =>
@@ -78,6 +79,9 @@ describe('configuration', () => {
         HUBSPOT_CLIENT_SECRET: 'c',
       }),
     ).toThrow(/TOKEN_ENCRYPTION_KEY: required with HUBSPOT_CLIENT_ID/);
+    expect(() =>
+      loadConfig({ ELEVENLABS_API_KEY: 'k', ELEVENLABS_WEBHOOK_SECRET: 's', HUBSPOT_ACCESS_TOKEN: 'pat' }),
+    ).toThrow(/HUBSPOT_PORTAL_ID: required with HUBSPOT_ACCESS_TOKEN/);
   });
 
   it('requires OPS_USER and OPS_PASSWORD together', () => {

@@ -52,6 +52,7 @@ describe('where a sandbox service listens', () => {
         ELEVENLABS_API_KEY: 'k',
         ELEVENLABS_WEBHOOK_SECRET: 's',
         HUBSPOT_ACCESS_TOKEN: 't',
+        HUBSPOT_PORTAL_ID: '1',
       }).host,
     ).toBeUndefined();
   });

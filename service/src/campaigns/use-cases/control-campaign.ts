@@ -5,6 +5,7 @@ import { withTransaction } from '../../db/pool.js';
 import { execute } from '../../db/statement.js';
 import { type Campaign, findCampaign, lockCampaign } from '../campaign-model.js';
 import * as q from '../queries.js';
+import { type Actor, recordChange, SERVICE_ACTOR } from './campaign-changes.js';
 import { scheduleContacts } from './schedule-contacts.js';
 
 /**
@@ -18,6 +19,8 @@ async function transition(
   portalId: number,
   campaignId: string,
   from: readonly CampaignStatus[],
+  actor: Actor,
+  action: string,
   apply: (
     campaign: Campaign,
     tx: import('../../db/pool.js').PoolClient,
@@ -36,7 +39,21 @@ async function transition(
       });
     }
     const status = await apply(campaign, tx, now);
-    await execute(tx, q.SET_CAMPAIGN_STATUS, [campaignId, portalId, status, new Date(now)]);
+    await execute(tx, q.SET_CAMPAIGN_STATUS, [
+      campaignId,
+      portalId,
+      status,
+      new Date(now),
+      actor.reason ?? null,
+    ]);
+    await recordChange(tx, {
+      portalId,
+      campaignId,
+      actor,
+      action,
+      at: now,
+      detail: { from: campaign.status, to: status },
+    });
   });
   const updated = await findCampaign(deps.pool, portalId, campaignId);
   if (!updated) throw AppError.notFound(`campaign ${campaignId}`);
@@ -45,27 +62,49 @@ async function transition(
 }
 
 /** Launch: every imported contact is queued at its first allowed time (from the start time, in its zone). */
-export function startCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
-  return transition(deps, portalId, campaignId, ['ready'], async (campaign, tx, now) => {
+export function startCampaign(
+  deps: ServiceDeps,
+  portalId: number,
+  campaignId: string,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['ready'], actor, 'launched', async (campaign, tx, now) => {
     await scheduleContacts(tx, campaign, Math.max(now, campaign.startsAt.getTime()), 'imported', now);
     return 'active';
   });
 }
 
-export function pauseCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
-  return transition(deps, portalId, campaignId, ['active'], async () => 'paused');
+export function pauseCampaign(
+  deps: ServiceDeps,
+  portalId: number,
+  campaignId: string,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['active'], actor, 'paused', async () => 'paused');
 }
 
-export function resumeCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
-  return transition(deps, portalId, campaignId, ['paused'], async () => 'active');
+export function resumeCampaign(
+  deps: ServiceDeps,
+  portalId: number,
+  campaignId: string,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<Campaign> {
+  return transition(deps, portalId, campaignId, ['paused'], actor, 'resumed', async () => 'active');
 }
 
-export function cancelCampaign(deps: ServiceDeps, portalId: number, campaignId: string): Promise<Campaign> {
+export function cancelCampaign(
+  deps: ServiceDeps,
+  portalId: number,
+  campaignId: string,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<Campaign> {
   return transition(
     deps,
     portalId,
     campaignId,
     ['draft', 'importing', 'ready', 'active', 'paused'],
+    actor,
+    'cancelled',
     async () => 'cancelled',
   );
 }
@@ -80,6 +119,7 @@ export async function editCampaign(
   portalId: number,
   campaignId: string,
   body: unknown,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<Campaign> {
   const edit = editCampaignSchema.parse(body);
   const now = deps.clock.now();
@@ -105,7 +145,11 @@ export async function editCampaign(
       edit.dailyCap ?? null,
       edit.dialsPerSecond ?? null,
       new Date(now),
+      edit.firstMessage !== undefined,
+      edit.firstMessage ?? null,
+      edit.variableProperties ?? null,
     ]);
+    await recordChange(tx, { portalId, campaignId, actor, action: 'edited', at: now, detail: edit });
     if (edit.window) {
       const updated = await lockCampaign(tx, portalId, campaignId);
       if (updated) await scheduleContacts(tx, updated, now, 'waiting_for_window', now);

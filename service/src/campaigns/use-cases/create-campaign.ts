@@ -7,14 +7,35 @@ import { dialProviderOf } from '../../elevenlabs/index.js';
 import { type Campaign, findCampaign } from '../campaign-model.js';
 import { enqueueImport } from '../import/index.js';
 import * as q from '../queries.js';
+import { type Actor, recordChange, SERVICE_ACTOR } from './campaign-changes.js';
+
+export interface CreateOptions {
+  readonly actor?: Actor;
+  /**
+   * The create request's key: the same key again (HubSpot's proxy retries a request that timed out) returns the
+   * campaign the first request created instead of creating a second one.
+   */
+  readonly idempotencyKey?: string;
+}
 
 /**
  * Creates a campaign from the fundraiser's input and starts importing its list at once: nothing to set up by
  * hand. The input is validated by the shared schema (a ZodError names the field); the list, the agent and the
  * caller number are checked against HubSpot and ElevenLabs so a typo is a 400 now, not a failed import later.
  */
-export async function createCampaign(deps: ServiceDeps, portalId: number, body: unknown): Promise<Campaign> {
+export async function createCampaign(
+  deps: ServiceDeps,
+  portalId: number,
+  body: unknown,
+  options: CreateOptions = {},
+): Promise<Campaign> {
   const input = createCampaignSchema.parse(body);
+  const actor = options.actor ?? SERVICE_ACTOR;
+  const key = options.idempotencyKey ?? null;
+  if (key !== null) {
+    const earlier = await queryRow(deps.pool, q.FIND_CAMPAIGN_BY_IDEMPOTENCY_KEY, [portalId, key]);
+    if (earlier) return existing(deps, portalId, earlier.id);
+  }
 
   const list = await deps.hubspot.forPortal(portalId).getList(input.listId);
   if (!list) throw AppError.badRequest('listId', `no HubSpot contact list ${input.listId} in this portal`);
@@ -31,7 +52,7 @@ export async function createCampaign(deps: ServiceDeps, portalId: number, body: 
     throw AppError.badRequest('agentId', `no ElevenLabs agent ${input.agentId}`);
   }
 
-  const id = await withTransaction(deps.pool, async (tx) => {
+  const created = await withTransaction(deps.pool, async (tx): Promise<{ id: string | null }> => {
     const inserted = await queryRow(tx, q.INSERT_CAMPAIGN, [
       portalId,
       input.name,
@@ -56,14 +77,34 @@ export async function createCampaign(deps: ServiceDeps, portalId: number, body: 
       input.variableProperties,
       input.defaultRegion,
       input.classification,
+      key,
+      actor.userId,
+      input.firstMessage ?? null,
     ]);
-    const campaignId = inserted?.id;
-    if (!campaignId) throw new Error('campaign insert returned no id');
+    // A concurrent request with the same key won the insert: answer with its campaign.
+    if (!inserted) return { id: null };
+    const campaignId = inserted.id;
+    await recordChange(tx, { portalId, campaignId, actor, action: 'created', at: deps.clock.now() });
     await enqueueImport(deps.boss, tx, { portalId, campaignId });
-    return campaignId;
+    return { id: campaignId };
   });
+  if (created.id === null) {
+    const earlier =
+      key === null
+        ? undefined
+        : await queryRow(deps.pool, q.FIND_CAMPAIGN_BY_IDEMPOTENCY_KEY, [portalId, key]);
+    if (!earlier) throw new Error('campaign insert conflicted but no campaign has its key');
+    return existing(deps, portalId, earlier.id);
+  }
+  const id = created.id;
   const campaign = await findCampaign(deps.pool, portalId, id);
   if (!campaign) throw new Error('created campaign not found');
   deps.logger.info({ portalId, campaignId: id, listId: input.listId }, 'campaign created; import queued');
+  return campaign;
+}
+
+async function existing(deps: ServiceDeps, portalId: number, id: string): Promise<Campaign> {
+  const campaign = await findCampaign(deps.pool, portalId, id);
+  if (!campaign) throw new Error('campaign of an idempotency key not found');
   return campaign;
 }

@@ -10,6 +10,7 @@ import { hubspotError } from './errors.js';
 import { hubspotOAuthRoutes, issueAuthCode } from './oauth-routes.js';
 import { hubspotPropertyRoutes } from './property-routes.js';
 import { sandboxRecordRoutes } from './sandbox-routes.js';
+import { type SignedCall, sendSignedCall, signedCallRoutes, signServiceCall } from './signed-calls.js';
 import {
   type HubSpotContext,
   type HubSpotRecord,
@@ -47,6 +48,12 @@ export interface FakeHubSpot {
   contact(portalId: number, contactId: string): Record<string, string | null> | undefined;
   /** A one-time OAuth code for a portal, as if its admin had just installed the app. */
   issueAuthCode(portalId: number, redirectUri: string): string;
+  /** Where the service under test listens (its PUBLIC_URL): HubSpot's calls to it go there. */
+  setServiceUrl(url: string): void;
+  /** A request to the service signed as HubSpot signs it (v3); `caller` adds the card proxy's query parameters. */
+  signServiceCall(call: Parameters<typeof signServiceCall>[2]): SignedCall;
+  /** Signs and sends it, as hubspot.fetch would. */
+  callService(call: Parameters<typeof signServiceCall>[2]): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -179,6 +186,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   app.disable('x-powered-by');
   app.use(recordRequests(ctx));
   app.use(sandboxRecordRoutes(ctx));
+  let serviceUrl: string | null = null;
+  app.use(signedCallRoutes(ctx, () => serviceUrl));
   app.use(hubspotOAuthRoutes(ctx));
   app.use(authenticate(ctx, limiter));
   const api = Router();
@@ -207,6 +216,16 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     record: ctx.record,
     contact: (portalId, contactId) => portals.get(portalId)?.contact(contactId)?.properties,
     issueAuthCode: (portalId, redirectUri) => issueAuthCode(ctx, portalId, redirectUri),
+    setServiceUrl: (url) => {
+      serviceUrl = url.replace(/\/+$/, '');
+    },
+    signServiceCall: (call) => signServiceCall(ctx, requireServiceUrl(serviceUrl), call),
+    callService: (call) => sendSignedCall(signServiceCall(ctx, requireServiceUrl(serviceUrl), call)),
     stop: () => server.stop(),
   };
+}
+
+function requireServiceUrl(url: string | null): string {
+  if (url === null) throw new Error('fake HubSpot: the service URL is not set (setServiceUrl)');
+  return url;
 }
