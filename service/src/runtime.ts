@@ -15,6 +15,8 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { createPool, databaseAnswers, type Pool } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
+import { hubspotWebhookRoutes, hubspotWebhookWorkers } from './hubspot-webhooks/index.js';
+import { installRoutes, installWorkers } from './install/index.js';
 import { createIntegrations, type Integrations } from './integrations.js';
 import { registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
@@ -28,6 +30,7 @@ import {
   elevenLabsWebhookRoutes,
   webhookWorkers,
 } from './webhooks/index.js';
+import { workflowActionRoutes, workflowActionWorkers } from './workflow-action/index.js';
 import { writebackWorkers } from './writeback/index.js';
 
 export interface RunningService {
@@ -131,6 +134,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
         ...options.engineSettings,
       },
     };
+    let url = config.publicUrl ?? '';
+    const surface: HubSpotSurfaceContext = {
+      deps: engine,
+      integrations,
+      config,
+      clientSecret: integrations.hubspotClientSecret,
+      publicUrl: () => config.publicUrl ?? url,
+      clock: engine.clock,
+    };
     let dispatcher: Dispatcher | null = null;
     let stopLoops: (() => Promise<void>) | null = null;
     const writer = createEventWriter(pool, boss, logger);
@@ -144,6 +156,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
           ...writebackWorkers(engine),
           ...webhookWorkers(outcomeDeps),
           ...reconciliationWorkers(outcomeDeps, writer),
+          ...installWorkers(surface),
+          ...workflowActionWorkers(surface),
+          ...hubspotWebhookWorkers(surface),
         ],
       );
       if (options.startDispatcher !== false) {
@@ -158,14 +173,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       }
     }
 
-    let url = config.publicUrl ?? '';
     if (config.role !== 'worker') {
-      const surface: HubSpotSurfaceContext = {
-        deps: engine,
-        clientSecret: integrations.hubspotClientSecret,
-        publicUrl: () => config.publicUrl ?? url,
-        clock: engine.clock,
-      };
       const app = createHttpApp({
         logger,
         readiness: [
@@ -179,6 +187,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
             clock: engine.clock,
           }),
           apiRoutes(surface),
+          installRoutes(surface),
+          workflowActionRoutes(surface),
+          hubspotWebhookRoutes(surface),
           ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
         ],
       });

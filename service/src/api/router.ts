@@ -1,8 +1,12 @@
 import { Router } from 'express';
 import { hubspotSignedCaller } from '../http/hubspot-signed.js';
 import { campaignRoutes } from './campaign-routes.js';
+import { catalogRoutes } from './catalog-routes.js';
+import { contactRoutes } from './contact-routes.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { requireConnectedPortal } from './portal-guard.js';
+import { resultRoutes } from './results-routes.js';
+import { voicePreviewRoutes } from './voice-preview-routes.js';
 
 /**
  * The signed API under /api: every request carries HubSpot's v3 signature and the caller (portal, user) from the
@@ -10,11 +14,13 @@ import { requireConnectedPortal } from './portal-guard.js';
  */
 export function apiRoutes(ctx: HubSpotSurfaceContext): Router {
   const router = Router();
+  // Voice previews are opened by the browser from a short-lived signed link (no HubSpot signature): before /api.
+  router.use(voicePreviewRoutes(ctx));
   router.use(
     '/api',
     ...hubspotSignedCaller({ clientSecret: ctx.clientSecret, publicUrl: ctx.publicUrl, clock: ctx.clock }),
     requireConnectedPortal(ctx.deps.pool),
   );
-  router.use(campaignRoutes(ctx));
+  router.use(catalogRoutes(ctx), campaignRoutes(ctx), resultRoutes(ctx), contactRoutes(ctx));
   return router;
 }

@@ -1,6 +1,9 @@
 import { CAMPAIGN_QUEUES, CAMPAIGN_SCHEDULES } from '../campaigns/index.js';
+import { HUBSPOT_WEBHOOK_QUEUES, HUBSPOT_WEBHOOK_SCHEDULES } from '../hubspot-webhooks/index.js';
+import { INSTALL_QUEUES, INSTALL_SCHEDULES } from '../install/index.js';
 import { RECONCILIATION_QUEUES, RECONCILIATION_SCHEDULES } from '../reconciliation/index.js';
 import { WEBHOOK_QUEUES, WEBHOOK_SCHEDULES } from '../webhooks/index.js';
+import { WORKFLOW_ACTION_QUEUES, WORKFLOW_ACTION_SCHEDULES } from '../workflow-action/index.js';
 import { WRITEBACK_QUEUES, WRITEBACK_SCHEDULES } from '../writeback/index.js';
 import type { QueueDefinition, ScheduleDefinition } from './queue-definition.js';
 
@@ -14,6 +17,9 @@ export const QUEUES: readonly QueueDefinition<unknown>[] = [
   ...WRITEBACK_QUEUES,
   ...WEBHOOK_QUEUES,
   ...RECONCILIATION_QUEUES,
+  ...INSTALL_QUEUES,
+  ...WORKFLOW_ACTION_QUEUES,
+  ...HUBSPOT_WEBHOOK_QUEUES,
 ];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -21,4 +27,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   ...WEBHOOK_SCHEDULES,
   ...WRITEBACK_SCHEDULES,
   ...RECONCILIATION_SCHEDULES,
+  ...INSTALL_SCHEDULES,
+  ...WORKFLOW_ACTION_SCHEDULES,
+  ...HUBSPOT_WEBHOOK_SCHEDULES,
 ];

@@ -1,0 +1,2 @@
+/** Filled in by the HubSpot app surface work. */
+export {};
