@@ -1,13 +1,18 @@
+import path from 'node:path';
 import type { Config } from './config/config.js';
 import type { Pool } from './db/pool.js';
 import { createElevenLabsClient, type ElevenLabsApi } from './elevenlabs/index.js';
 import {
   createHubSpotClients,
   createHubSpotOAuth,
+  createSandboxTokenProvider,
   createStaticTokenProvider,
   createTokenCipher,
   type HubSpotClients,
+  type HubSpotOAuth,
   PortalTokenProvider,
+  readOrCreateTokenKey,
+  SANDBOX_TOKEN_KEY_FILE,
   type TokenProvider,
 } from './hubspot/index.js';
 import type { Logger } from './logger.js';
@@ -23,7 +28,47 @@ export interface Integrations {
   readonly hubspotClientSecret: string | undefined;
   /** Set in sandbox mode: the fakes, their records and the demo portal. */
   readonly sandbox: Sandbox | null;
+  /** Installs through OAuth (many organisations); null with a private app's token (one organisation, no install). */
+  readonly install: OAuthInstall | null;
+  /**
+   * What to do when HubSpot refuses a portal's refresh token (uninstalled, access revoked): the install feature
+   * sets this once it is wired, to disconnect the portal. Setting it again replaces it.
+   */
+  onPortalRevoked(listener: RevocationListener): void;
   stop(): Promise<void>;
+}
+
+export type RevocationListener = (portalId: number, reason: string) => Promise<void>;
+
+/** What the OAuth install flow needs: the app, HubSpot's consent page, the token endpoint and the token store. */
+export interface OAuthInstall {
+  readonly clientId: string;
+  /** HubSpot's consent page, or the fake's in sandbox mode. */
+  readonly authorizeUrl: string;
+  /** Code exchange and token introspection; token lifetimes are counted on the same clock as `tokens` uses. */
+  readonly oauth: HubSpotOAuth;
+  /** Installed portals' tokens, stored encrypted (TOKEN_ENCRYPTION_KEY). */
+  readonly tokens: PortalTokenProvider;
+}
+
+/** HubSpot's consent page for app installs. */
+export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
+
+/** Token providers are built before the service that handles a revocation exists: they report through this. */
+function revocationRelay(logger: Logger) {
+  let listener: RevocationListener | null = null;
+  return {
+    set: (next: RevocationListener) => {
+      listener = next;
+    },
+    notify: async (portalId: number, reason: string) => {
+      if (listener === null) {
+        logger.error({ portalId }, 'HubSpot revoked a portal, but nothing is wired to disconnect it');
+        return;
+      }
+      await listener(portalId, reason);
+    },
+  };
 }
 
 /**
@@ -39,6 +84,7 @@ export async function createIntegrations(options: {
 }): Promise<Integrations> {
   const { config, pool, logger } = options;
   if (config.sandbox) return createSandboxIntegrations(options);
+  const revoked = revocationRelay(logger);
 
   const apiKey = config.elevenlabs.apiKey;
   const webhookSecret = config.elevenlabs.webhookSecret;
@@ -48,15 +94,19 @@ export async function createIntegrations(options: {
   const { clientId, clientSecret, accessToken, baseUrl } = config.hubspot;
   let tokens: TokenProvider;
   let oauthApp: { clientId: string; clientSecret: string } | undefined;
+  let install: OAuthInstall | null = null;
   if (clientId !== undefined && clientSecret !== undefined && config.tokenEncryptionKey !== undefined) {
     oauthApp = { clientId, clientSecret };
     const oauth = createHubSpotOAuth({ baseUrl, clientId, clientSecret, logger });
-    tokens = new PortalTokenProvider({
+    const installed = new PortalTokenProvider({
       pool,
       cipher: createTokenCipher(config.tokenEncryptionKey),
       oauth,
       logger,
+      onRevoked: revoked.notify,
     });
+    tokens = installed;
+    install = { clientId, authorizeUrl: HUBSPOT_AUTHORIZE_URL, oauth, tokens: installed };
   } else if (accessToken !== undefined && config.hubspot.portalId !== undefined) {
     tokens = createStaticTokenProvider(accessToken);
     // One organisation: its portal is served from the start, no install flow.
@@ -74,6 +124,8 @@ export async function createIntegrations(options: {
     elevenLabsWebhookSecret: webhookSecret,
     hubspotClientSecret: clientSecret,
     sandbox: null,
+    install,
+    onPortalRevoked: revoked.set,
     stop: async () => {},
   };
 }
@@ -101,8 +153,21 @@ async function createSandboxIntegrations(options: {
        ON CONFLICT (portal_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
       [demoPortal.portalId, demoPortal.name],
     );
-    // The fake HubSpot issues one deterministic token per portal; any sandbox portal can be served.
-    const tokens: TokenProvider = { getAccessToken: async (portalId) => sandboxAccessToken(portalId) };
+    const revoked = revocationRelay(logger);
+    const install = await sandboxInstall(
+      config,
+      pool,
+      logger,
+      sandbox,
+      options.sandboxOptions,
+      revoked.notify,
+    );
+    // The demo portal keeps the fake's fixed token; portals that install through OAuth use what they stored.
+    const tokens = createSandboxTokenProvider({
+      pool,
+      installed: install.tokens,
+      fixedToken: sandboxAccessToken,
+    });
     const hubspot = createHubSpotClients({
       baseUrl: sandbox.hubspot.url,
       tokens,
@@ -123,10 +188,49 @@ async function createSandboxIntegrations(options: {
       elevenLabsWebhookSecret: sandbox.secrets.elevenLabsWebhookSecret,
       hubspotClientSecret: sandbox.secrets.hubspotClientSecret,
       sandbox,
+      install,
+      onPortalRevoked: revoked.set,
       stop: () => sandbox.stop(),
     };
   } catch (error) {
     await sandbox.stop();
     throw error;
   }
+}
+
+/**
+ * The OAuth install against the fake HubSpot, through the production code: its consent page, token endpoint and
+ * encrypted token store. Token lifetimes count on the engine's clock, which the fake also expires tokens on, so a
+ * test's manual clock moves both together.
+ *
+ * TOKEN_ENCRYPTION_KEY, when unset, is generated once and kept under DATA_DIR (like the embedded Postgres password)
+ * rather than derived: the sandbox has no stable secret to derive it from (its client secret is random per start
+ * unless set), and a key that changed across restarts, or between a web and a worker process, would turn every
+ * stored token into a decryption error instead of the clean "refresh refused, reinstall" the fake's forgotten
+ * tokens produce.
+ */
+async function sandboxInstall(
+  config: Config,
+  pool: Pool,
+  logger: Logger,
+  sandbox: Sandbox,
+  sandboxOptions: Partial<SandboxOptions> | undefined,
+  onRevoked: RevocationListener,
+): Promise<OAuthInstall> {
+  const engineClock = sandboxOptions?.clock;
+  const now = engineClock === undefined ? Date.now : () => engineClock.now();
+  const key =
+    config.tokenEncryptionKey ??
+    (await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE)));
+  const { hubspotClientId: clientId, hubspotClientSecret: clientSecret } = sandbox.secrets;
+  const oauth = createHubSpotOAuth({ baseUrl: sandbox.hubspot.url, clientId, clientSecret, logger, now });
+  const tokens = new PortalTokenProvider({
+    pool,
+    cipher: createTokenCipher(key),
+    oauth,
+    logger,
+    now,
+    onRevoked,
+  });
+  return { clientId, authorizeUrl: `${sandbox.hubspot.url}/oauth/authorize`, oauth, tokens };
 }

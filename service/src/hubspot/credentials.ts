@@ -1,6 +1,7 @@
-import { type Pool, type Queryable, withTransaction } from '../db/pool.js';
+import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.js';
 import { execute, queryRow, type RowOf } from '../db/statement.js';
 import type { Logger } from '../logger.js';
+import { HubSpotApiError } from './errors.js';
 import * as q from './queries.js';
 import type { TokenCipher } from './token-cipher.js';
 import type { HubSpotOAuth, OAuthTokens, TokenProvider } from './types.js';
@@ -8,13 +9,35 @@ import type { HubSpotOAuth, OAuthTokens, TokenProvider } from './types.js';
 /** Refresh this long before expiry, so a token never expires between handing it out and HubSpot reading it. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** The portal has no usable OAuth credentials: never installed, or disconnected until it installs again. */
 export class PortalNotConnectedError extends Error {
   readonly portalId: number;
-  constructor(portalId: number) {
-    super(`HubSpot portal ${portalId} has no stored OAuth credentials`);
+  constructor(
+    portalId: number,
+    message = `HubSpot portal ${portalId} has no stored OAuth credentials`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.name = 'PortalNotConnectedError';
     this.portalId = portalId;
   }
+}
+
+/** HubSpot refused the portal's refresh token: the app was uninstalled or its access revoked. */
+export class PortalRevokedError extends PortalNotConnectedError {
+  constructor(portalId: number, options?: { cause?: unknown }) {
+    super(
+      portalId,
+      `HubSpot refused the refresh token of portal ${portalId} (uninstalled or revoked)`,
+      options,
+    );
+    this.name = 'PortalRevokedError';
+  }
+}
+
+/** What HubSpot answers a refresh with a refresh token it no longer honours: 400 BAD_REFRESH_TOKEN. */
+export function isRefreshTokenRefused(err: unknown): boolean {
+  return err instanceof HubSpotApiError && err.status === 400 && err.category === 'BAD_REFRESH_TOKEN';
 }
 
 /** A private app's token: one organisation, one token that does not expire. */
@@ -36,7 +59,16 @@ export interface PortalTokenProviderOptions {
   readonly refreshMarginMs?: number;
   /** How long a caller waits for another process's refresh of the same portal before giving up. */
   readonly lockTimeoutMs?: number;
+  /**
+   * Called once HubSpot refuses a portal's refresh token, before callers get a PortalRevokedError: the service
+   * disconnects the portal there. Calls of one process are coalesced; another process may call it too, so it must
+   * be idempotent.
+   */
+  readonly onRevoked?: (portalId: number, reason: string) => Promise<void>;
 }
+
+/** The reason a portal whose refresh token was refused is disconnected with (shown on its campaigns). */
+export const REVOKED_REASON = 'HubSpot refused our access (the app was uninstalled or its access revoked)';
 
 /**
  * OAuth tokens per portal, stored encrypted in portal_credentials. A token is refreshed when it expires within
@@ -70,8 +102,17 @@ export class PortalTokenProvider implements TokenProvider {
     this.cache.delete(portalId);
   }
 
-  /** Stores tokens from an install (code exchange); creates the portal as an OAuth tenant if it is new. */
-  async saveTokens(portalId: number, tokens: OAuthTokens, scopes: readonly string[]): Promise<void> {
+  /**
+   * Stores tokens from an install (code exchange); creates the portal as an OAuth tenant if it is new.
+   * `alsoInTransaction` commits with the tokens or not at all (the install marks the portal connected and queues
+   * its setup there).
+   */
+  async saveTokens(
+    portalId: number,
+    tokens: OAuthTokens,
+    scopes: readonly string[],
+    alsoInTransaction?: (tx: PoolClient) => Promise<void>,
+  ): Promise<void> {
     const { cipher } = this.options;
     await withTransaction(this.options.pool, async (client) => {
       await execute(client, q.INSERT_OAUTH_PORTAL, [portalId]);
@@ -82,6 +123,7 @@ export class PortalTokenProvider implements TokenProvider {
         tokens.expiresAt,
         [...scopes],
       ]);
+      await alsoInTransaction?.(client);
     });
     this.cache.set(portalId, { token: tokens.accessToken, expiresAt: tokens.expiresAt.getTime() });
   }
@@ -91,6 +133,23 @@ export class PortalTokenProvider implements TokenProvider {
   }
 
   private async load(portalId: number): Promise<string> {
+    try {
+      return await this.loadOrRefresh(portalId);
+    } catch (err) {
+      if (!isRefreshTokenRefused(err)) throw err;
+      this.cache.delete(portalId);
+      this.options.logger.warn({ portalId }, 'HubSpot refused the refresh token: disconnecting the portal');
+      // After the refresh transaction ended: the handler pauses campaigns on connections of its own.
+      await this.options
+        .onRevoked?.(portalId, REVOKED_REASON)
+        .catch((handlerError: unknown) =>
+          this.options.logger.error({ err: handlerError, portalId }, 'disconnecting a revoked portal failed'),
+        );
+      throw new PortalRevokedError(portalId, { cause: err });
+    }
+  }
+
+  private async loadOrRefresh(portalId: number): Promise<string> {
     // Fast path without a lock: most of the time the stored token is still good (e.g. after a restart).
     const stored = await this.read(this.options.pool, portalId, false);
     if (this.isFresh(stored.expires_at.getTime())) return this.remember(portalId, stored);
@@ -118,6 +177,12 @@ export class PortalTokenProvider implements TokenProvider {
   private async read(db: Queryable, portalId: number, forUpdate: boolean): Promise<CredentialRow> {
     const row = await queryRow(db, q.loadCredentials(forUpdate), [portalId]);
     if (row === undefined) throw new PortalNotConnectedError(portalId);
+    // Nothing is sent to HubSpot for a disconnected portal until it installs again (which stores new tokens).
+    if (row.status !== 'connected')
+      throw new PortalNotConnectedError(
+        portalId,
+        `HubSpot portal ${portalId} is disconnected: install the app again`,
+      );
     return row;
   }
 
@@ -126,4 +191,30 @@ export class PortalTokenProvider implements TokenProvider {
     this.cache.set(portalId, { token, expiresAt: row.expires_at.getTime() });
     return token;
   }
+}
+
+/**
+ * Sandbox mode: the portal the sandbox connects itself at start (auth_kind 'sandbox', the demo portal; test fixtures
+ * insert theirs the same way) is served with the fake's fixed token; every other portal went through the OAuth
+ * install and is served from its stored, encrypted credentials, exactly as in production.
+ */
+export function createSandboxTokenProvider(options: {
+  readonly pool: Pool;
+  readonly installed: PortalTokenProvider;
+  readonly fixedToken: (portalId: number) => string;
+}): TokenProvider {
+  // A portal's auth_kind never changes once its row exists, so the answer is remembered.
+  const preConnected = new Map<number, boolean>();
+  return {
+    async getAccessToken(portalId) {
+      let fixed = preConnected.get(portalId);
+      if (fixed === undefined) {
+        const row = await queryRow(options.pool, q.PORTAL_AUTH_KIND, [portalId]);
+        fixed = row?.auth_kind === 'sandbox';
+        if (row !== undefined) preConnected.set(portalId, fixed);
+      }
+      return fixed ? options.fixedToken(portalId) : options.installed.getAccessToken(portalId);
+    },
+    invalidate: (portalId) => options.installed.invalidate(portalId),
+  };
 }

@@ -1,9 +1,13 @@
 export {
+  createSandboxTokenProvider,
   createStaticTokenProvider,
+  isRefreshTokenRefused,
   PortalNotConnectedError,
+  PortalRevokedError,
   PortalTokenProvider,
   type PortalTokenProviderOptions,
   REFRESH_MARGIN_MS,
+  REVOKED_REASON,
 } from './credentials.js';
 export { HubSpotApiError } from './errors.js';
 export { BATCH_LIMIT, MEMBERSHIPS_PAGE_LIMIT } from './portal-client.js';
@@ -35,5 +39,6 @@ export {
   type TokenCipher,
   TokenDecryptionError,
 } from './token-cipher.js';
+export { readOrCreateTokenKey, SANDBOX_TOKEN_KEY_FILE } from './token-key-file.js';
 export * from './types.js';
 export { CALL_TO_CONTACT_ASSOCIATION } from './wire-format.js';

@@ -16,6 +16,8 @@ const tokenInfoResponse = z.object({
   scopes: z.array(z.string()),
   app_id: z.number().int().optional(),
   hub_domain: z.string().optional(),
+  /** The HubSpot user who granted the token (who installed the app). */
+  user_id: z.number().int().optional(),
 });
 
 /** HubSpot's OAuth endpoints for one app (client id + secret). The transport carries no bearer token. */
@@ -71,6 +73,7 @@ export function createOAuthClient(options: {
         scopes: body.scopes,
         ...(body.app_id === undefined ? {} : { appId: body.app_id }),
         ...(body.hub_domain === undefined ? {} : { hubDomain: body.hub_domain }),
+        ...(body.user_id === undefined ? {} : { userId: body.user_id }),
       };
     },
   };

@@ -58,6 +58,11 @@ export function createHubSpotOAuth(
     readonly clientId: string;
     readonly clientSecret: string;
     readonly limiter?: PortalRateLimiter;
+    /**
+     * The clock token lifetimes are counted on, when it is not `clock`: in sandbox mode the engine's (possibly
+     * shifted or manual) time, which the fake HubSpot expires its tokens on, while waits stay in real time.
+     */
+    readonly now?: () => number;
   },
 ): HubSpotOAuth {
   const { baseUrl, clock, retry, requestTimeoutMs } = resolve(options);
@@ -75,7 +80,7 @@ export function createHubSpotOAuth(
     transport,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
-    now: () => clock.now(),
+    now: options.now ?? (() => clock.now()),
   });
 }
 

@@ -28,12 +28,25 @@ export const SET_LOCK_TIMEOUT = sql<{ set_config: string }, [lockTimeout: string
   `SELECT set_config('lock_timeout', $1, true)`,
 );
 
-/** A portal's stored tokens; forUpdate locks its row until the transaction ends (while one refreshes them). */
+/**
+ * A portal's stored tokens and whether it is still connected; forUpdate locks the credentials row (not the portal's)
+ * until the transaction ends, while one refreshes them.
+ */
 export const loadCredentials = (forUpdate: boolean) =>
-  sql<{ access_token_enc: Buffer; refresh_token_enc: Buffer; expires_at: Date }, [portalId: number]>(
-    `SELECT access_token_enc, refresh_token_enc, expires_at FROM portal_credentials WHERE portal_id = $1
-       ${forUpdate ? 'FOR UPDATE' : ''}`,
+  sql<
+    { access_token_enc: Buffer; refresh_token_enc: Buffer; expires_at: Date; status: string },
+    [portalId: number]
+  >(
+    `SELECT c.access_token_enc, c.refresh_token_enc, c.expires_at, p.status
+       FROM portal_credentials c JOIN portals p USING (portal_id)
+      WHERE c.portal_id = $1
+       ${forUpdate ? 'FOR UPDATE OF c' : ''}`,
   );
+
+/** How a portal is served: 'oauth', 'private_app' or 'sandbox'; no row for a portal that never connected. */
+export const PORTAL_AUTH_KIND = sql<{ auth_kind: string }, [portalId: number]>(
+  'SELECT auth_kind FROM portals WHERE portal_id = $1',
+);
 
 /** Stores refreshed tokens. Tokens are encrypted. */
 export const UPDATE_TOKENS = sql<

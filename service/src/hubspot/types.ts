@@ -182,6 +182,8 @@ export interface AccessTokenInfo {
   readonly scopes: string[];
   readonly appId?: number;
   readonly hubDomain?: string;
+  /** The HubSpot user who granted the token. */
+  readonly userId?: number;
 }
 
 export interface HubSpotOAuth {
