@@ -60,7 +60,7 @@ export const variables = {
   DATA_DIR: {
     schema: z.string().min(1).default('.data'),
     default: '`.data`',
-    doc: 'Folder for local state: the embedded Postgres cluster and its generated password.',
+    doc: "Folder for local state: the embedded Postgres cluster and its generated password, and in sandbox mode the generated key of installed portals' tokens.",
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -163,8 +163,8 @@ export const variables = {
   },
   TOKEN_ENCRYPTION_KEY: {
     schema: encryptionKey.optional(),
-    default: 'unset (required with OAuth)',
-    doc: 'Key that encrypts stored HubSpot OAuth tokens at rest: 32 bytes, hex or base64.',
+    default: 'unset (required with OAuth; generated under `DATA_DIR` in sandbox)',
+    doc: 'Key that encrypts stored HubSpot OAuth tokens at rest: 32 bytes, hex or base64. Keep it: tokens stored under another key cannot be decrypted, and their portals must install again.',
     secret: true,
   },
   OPS_USER: {

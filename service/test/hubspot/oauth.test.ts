@@ -102,7 +102,7 @@ describe('HubSpot OAuth', () => {
     });
   });
 
-  it('reads which portal and scopes a token belongs to', async () => {
+  it('reads which portal, scopes and installing user a token belongs to', async () => {
     nock(HUBSPOT)
       .get('/oauth/v1/access-tokens/access-1')
       .reply(200, {
@@ -121,6 +121,7 @@ describe('HubSpot OAuth', () => {
       scopes: ['oauth', 'crm.objects.contacts.read'],
       appId: 22558790,
       hubDomain: 'charity.org',
+      userId: 1234567,
     });
   });
 
