@@ -1,5 +1,6 @@
 import type { RunningService } from '../../service/src/runtime.js';
 import { type SignedCall, sendSignedCall } from '../../service/src/sandbox/hubspot/signed-calls.js';
+import { waitWhileProgressing } from './wait.js';
 
 export type { SignedCall } from '../../service/src/sandbox/hubspot/signed-calls.js';
 
@@ -39,8 +40,13 @@ export function signedApi(service: RunningService, portalId: number, userId = 70
   };
 }
 
-/** Row counts of every table of ours (not pg-boss's): a rejected request must leave them all unchanged. */
+/**
+ * Row counts of every table of ours (not pg-boss's): a rejected request must leave them all unchanged. Campaigns
+ * created earlier keep importing their list in the background; the counts are taken once no import is running,
+ * so a comparison sees only what the request under test did.
+ */
 export async function tableCounts(service: RunningService): Promise<Record<string, number>> {
+  await waitForImports(service);
   const tables = await service.pool.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
@@ -51,4 +57,19 @@ export async function tableCounts(service: RunningService): Promise<Record<strin
     counts[table_name] = r.rows[0]?.n ?? 0;
   }
   return counts;
+}
+
+/** Waits until no campaign is importing its list (imports write contacts in the background). */
+export async function waitForImports(service: RunningService): Promise<void> {
+  const importing = async () =>
+    (
+      await service.pool.query<{ n: number; done: number }>(
+        `SELECT count(*)::int AS n, coalesce(sum(import_done), 0)::int AS done FROM campaigns WHERE status = 'importing'`,
+      )
+    ).rows[0] ?? { n: 0, done: 0 };
+  await waitWhileProgressing(
+    async () => (await importing()).n === 0,
+    async () => JSON.stringify(await importing()),
+    { stallMs: 30_000, what: 'campaign imports to finish' },
+  );
 }
