@@ -5,6 +5,12 @@ import type { DemoPortal } from '../demo-portal.js';
 import { listenOnLoopback, type SandboxClock, systemClock } from '../http-server.js';
 import { hubspotActivityRoutes } from './activity-routes.js';
 import { hubspotCallsRoutes } from './calls-routes.js';
+import {
+  type ContactChangeResult,
+  ContactWebhooks,
+  contactWebhookRoutes,
+  type WebhookEvent,
+} from './contact-webhooks.js';
 import { hubspotCrmRoutes } from './crm-routes.js';
 import { hubspotError } from './errors.js';
 import { hubspotOAuthRoutes, issueAuthCode } from './oauth-routes.js';
@@ -17,6 +23,7 @@ import {
   PortalState,
   RollingWindowLimiter,
   SANDBOX_SCOPES,
+  type WebhookDeliveryRecord,
 } from './state.js';
 
 /**
@@ -54,6 +61,23 @@ export interface FakeHubSpot {
   signServiceCall(call: Parameters<typeof signServiceCall>[2]): SignedCall;
   /** Signs and sends it, as hubspot.fetch would. */
   callService(call: Parameters<typeof signServiceCall>[2]): Promise<{ status: number; body: unknown }>;
+  /**
+   * Changes a contact as a HubSpot user would and sends the service a `contact.propertyChange` webhook per value
+   * that changed (resolves once the service answered, retries included).
+   */
+  changeContact(
+    portalId: number,
+    contactId: string,
+    properties: Record<string, string | null>,
+  ): Promise<ContactChangeResult>;
+  /** Deletes a contact (`privacy`: a GDPR delete) and sends the service the deletion webhook(s). */
+  deleteContact(
+    portalId: number,
+    contactId: string,
+    options?: { privacy?: boolean },
+  ): Promise<ContactChangeResult>;
+  /** Sends webhook events as they are, signed, 100 per request (tests of odd or foreign events). */
+  sendWebhookEvents(events: readonly WebhookEvent[]): Promise<WebhookDeliveryRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -172,6 +196,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
       appEvents: [],
       callbackCompletions: [],
       oauth: [],
+      webhookDeliveries: [],
     },
     clock,
     clientId: options.clientId,
@@ -188,6 +213,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   app.use(sandboxRecordRoutes(ctx));
   let serviceUrl: string | null = null;
   app.use(signedCallRoutes(ctx, () => serviceUrl));
+  const webhooks = new ContactWebhooks(ctx, () => serviceUrl);
+  app.use(contactWebhookRoutes(webhooks));
   app.use(hubspotOAuthRoutes(ctx));
   app.use(authenticate(ctx, limiter));
   const api = Router();
@@ -221,6 +248,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     },
     signServiceCall: (call) => signServiceCall(ctx, requireServiceUrl(serviceUrl), call),
     callService: (call) => sendSignedCall(signServiceCall(ctx, requireServiceUrl(serviceUrl), call)),
+    changeContact: (portalId, contactId, properties) =>
+      webhooks.changeProperties(portalId, contactId, properties),
+    deleteContact: (portalId, contactId, options) => webhooks.deleteContact(portalId, contactId, options),
+    sendWebhookEvents: (events) => webhooks.send(events),
     stop: () => server.stop(),
   };
 }
