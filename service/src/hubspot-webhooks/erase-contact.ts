@@ -3,6 +3,7 @@ import { withTransaction } from '../db/pool.js';
 import { execute, queryRow, queryRows } from '../db/statement.js';
 import {
   CONTACT_ERASURE_QUEUE,
+  ERASURE_MAX_WAIT_MS,
   ERASURE_RECHECK_SECONDS,
   type ErasureJob,
   erasureJobOptions,
@@ -19,7 +20,7 @@ export type ErasureResult = 'erased' | 'waiting' | 'not_requested';
  *
  * Pending work was cancelled when the deletion arrived. A call already under way ends normally; until it has
  * (and its post-call event is processed) the erasure waits and looks again, so the call's outcome cannot land
- * after it. Running it again changes nothing more.
+ * after it; past ERASURE_MAX_WAIT_MS (something is stuck) it erases anyway. Running it again changes nothing more.
  */
 export async function eraseContact(deps: ServiceDeps, job: ErasureJob): Promise<ErasureResult> {
   const { portalId, contactId } = job;
@@ -31,7 +32,14 @@ export async function eraseContact(deps: ServiceDeps, job: ErasureJob): Promise<
     // A call that ended since the deletion may have queued a retry: cancel again before deciding.
     await execute(tx, q.RELEASE_CLAIMS, [[portalId], [contactId], now]);
     await execute(tx, q.SKIP_PENDING, [[portalId], [contactId], now]);
-    if ((await queryRow(tx, q.CONTACT_BUSY, [portalId, contactId]))?.busy) {
+    const busy = (await queryRow(tx, q.CONTACT_BUSY, [portalId, contactId]))?.busy ?? false;
+    const overdue = now.getTime() - erasure.requested_at.getTime() > ERASURE_MAX_WAIT_MS;
+    if (busy && overdue) {
+      deps.logger.warn(
+        { portalId, contactId, requestedAt: erasure.requested_at },
+        'privacy deletion: the contact’s call has not settled within the wait limit; erasing anyway',
+      );
+    } else if (busy) {
       await deps.boss.send(CONTACT_ERASURE_QUEUE.name, job, {
         ...erasureJobOptions(job, ERASURE_RECHECK_SECONDS),
         db: bossDb(tx),

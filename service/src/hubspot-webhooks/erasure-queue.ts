@@ -26,6 +26,12 @@ export const CONTACT_ERASURE_QUEUE = defineQueue('hubspot-contact-erasure', eras
 /** How long an erasure waits for the contact's calls (and their post-call events) to finish before it looks again. */
 export const ERASURE_RECHECK_SECONDS = 60;
 
+/**
+ * Calls end within the reconciliation bound (README), so this is never reached unless something is stuck (a
+ * post-call event that cannot be processed): the erasure then goes ahead rather than wait without end.
+ */
+export const ERASURE_MAX_WAIT_MS = 24 * 3_600_000;
+
 export function erasureJobOptions(job: ErasureJob, startAfterSeconds?: number): SendOptions {
   return {
     singletonKey: `${job.portalId}:${job.contactId}`,

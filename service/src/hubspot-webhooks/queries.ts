@@ -148,8 +148,11 @@ export const MARK_EVENTS_PENDING = sql<never, [eventRowIds: string[], outcomes: 
 // --- Erasure of a privacy-deleted contact (each statement: one portal, one contact) ---
 
 /** The erasure, locked against a concurrent run for the same contact; null when none was asked for. */
-export const LOCK_ERASURE = sql<{ erased_at: Date | null }, [portalId: number, contactId: string]>(`
-  SELECT erased_at FROM contact_erasures WHERE portal_id = $1 AND contact_id = $2 FOR UPDATE`);
+export const LOCK_ERASURE = sql<
+  { requested_at: Date; erased_at: Date | null },
+  [portalId: number, contactId: string]
+>(`
+  SELECT requested_at, erased_at FROM contact_erasures WHERE portal_id = $1 AND contact_id = $2 FOR UPDATE`);
 
 /**
  * Still busy: a call of the contact is claimed or under way, or a post-call event of one of its calls is not yet

@@ -30,7 +30,7 @@ let db: TestDatabase;
 let service: RunningService;
 let sandbox: Sandbox;
 let portalId: number;
-const [personA, personB, bystander, newcomer] = callableDemoContacts(4);
+const [personA, personB, personC, bystander, newcomer] = callableDemoContacts(5);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -262,6 +262,18 @@ describe('a HubSpot privacy deletion', () => {
     await callEnds(call, phone, 'Zebedee');
     expect(await eraseContact(service.engine, { portalId, contactId })).toBe('erased');
     expect(await holders('Zebedee')).toEqual([]);
+    expect(await holders(phone)).toEqual([]);
+  });
+
+  it('does not wait without end: a call still unsettled a day later is erased anyway', async () => {
+    const contactId = personC ?? '';
+    const phone = usPhone(190);
+    await placedCall(campaignA, contactId, phone, 'Ignatius');
+    await sandbox.hubspot.deleteContact(portalId, contactId, { privacy: true });
+    expect(await eraseContact(service.engine, { portalId, contactId })).toBe('waiting');
+    clock.advance(25 * 3_600_000);
+    expect(await eraseContact(service.engine, { portalId, contactId })).toBe('erased');
+    expect(await holders('Ignatius')).toEqual([]);
     expect(await holders(phone)).toEqual([]);
   });
 });
