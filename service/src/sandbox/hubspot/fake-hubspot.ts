@@ -53,14 +53,6 @@ export interface FakeHubSpot {
   readonly record: HubSpotRecord;
   /** The contact's properties now (computed base + writes), or undefined. */
   contact(portalId: number, contactId: string): Record<string, string | null> | undefined;
-  /** A one-time OAuth code for a portal, as if its admin had just installed the app. */
-  issueAuthCode(portalId: number, redirectUri: string): string;
-  /** Where the service under test listens (its PUBLIC_URL): HubSpot's calls to it go there. */
-  setServiceUrl(url: string): void;
-  /** A request to the service signed as HubSpot signs it (v3); `caller` adds the card proxy's query parameters. */
-  signServiceCall(call: Parameters<typeof signServiceCall>[2]): SignedCall;
-  /** Signs and sends it, as hubspot.fetch would. */
-  callService(call: Parameters<typeof signServiceCall>[2]): Promise<{ status: number; body: unknown }>;
   /**
    * Changes a contact as a HubSpot user would and sends the service a `contact.propertyChange` webhook per value
    * that changed (resolves once the service answered, retries included).
@@ -78,6 +70,14 @@ export interface FakeHubSpot {
   ): Promise<ContactChangeResult>;
   /** Sends webhook events as they are, signed, 100 per request (tests of odd or foreign events). */
   sendWebhookEvents(events: readonly WebhookEvent[]): Promise<WebhookDeliveryRecord[]>;
+  /** A one-time OAuth code for a portal, as if its admin had just installed the app. */
+  issueAuthCode(portalId: number, redirectUri: string): string;
+  /** Where the service under test listens (its PUBLIC_URL): HubSpot's calls to it go there. */
+  setServiceUrl(url: string): void;
+  /** A request to the service signed as HubSpot signs it (v3); `caller` adds the card proxy's query parameters. */
+  signServiceCall(call: Parameters<typeof signServiceCall>[2]): SignedCall;
+  /** Signs and sends it, as hubspot.fetch would. */
+  callService(call: Parameters<typeof signServiceCall>[2]): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -213,9 +213,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   app.use(sandboxRecordRoutes(ctx));
   let serviceUrl: string | null = null;
   app.use(signedCallRoutes(ctx, () => serviceUrl));
+  app.use(hubspotOAuthRoutes(ctx));
   const webhooks = new ContactWebhooks(ctx, () => serviceUrl);
   app.use(contactWebhookRoutes(webhooks));
-  app.use(hubspotOAuthRoutes(ctx));
   app.use(authenticate(ctx, limiter));
   const api = Router();
   api.use(express.json({ limit: '10mb' }));
@@ -242,16 +242,16 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     url: server.url,
     record: ctx.record,
     contact: (portalId, contactId) => portals.get(portalId)?.contact(contactId)?.properties,
+    changeContact: (portalId, contactId, properties) =>
+      webhooks.changeProperties(portalId, contactId, properties),
+    deleteContact: (portalId, contactId, options) => webhooks.deleteContact(portalId, contactId, options),
+    sendWebhookEvents: (events) => webhooks.send(events),
     issueAuthCode: (portalId, redirectUri) => issueAuthCode(ctx, portalId, redirectUri),
     setServiceUrl: (url) => {
       serviceUrl = url.replace(/\/+$/, '');
     },
     signServiceCall: (call) => signServiceCall(ctx, requireServiceUrl(serviceUrl), call),
     callService: (call) => sendSignedCall(signServiceCall(ctx, requireServiceUrl(serviceUrl), call)),
-    changeContact: (portalId, contactId, properties) =>
-      webhooks.changeProperties(portalId, contactId, properties),
-    deleteContact: (portalId, contactId, options) => webhooks.deleteContact(portalId, contactId, options),
-    sendWebhookEvents: (events) => webhooks.send(events),
     stop: () => server.stop(),
   };
 }
