@@ -161,6 +161,8 @@ export const SKIP_REASONS = [
   'suppressed',
   'no_consent',
   'no_time_zone',
+  /** Deleted in HubSpot (or privacy-deleted) before it was called. */
+  'contact_deleted',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -108,7 +108,9 @@ export const PHONE_CHECKS = sql<
   [portalIds: string[], phones: string[], now: Date]
 >(`
   SELECT p.portal_id, p.phone,
-         EXISTS (SELECT 1 FROM suppressions s WHERE s.portal_id = p.portal_id AND s.phone_e164 = p.phone) AS suppressed,
+         EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.portal_id = p.portal_id
+                    AND s.phone_e164 IN (p.phone, erased_phone_digest(p.portal_id, p.phone))) AS suppressed,
          EXISTS (SELECT 1 FROM call_attempts a
                   WHERE a.portal_id = p.portal_id AND a.phone_e164 = p.phone AND a.status IN ${LIVE_STATUSES}) AS busy,
          (SELECT count(*) FROM call_attempts a

@@ -12,9 +12,11 @@ export const KNOWN_CONTACTS = sql<{ contact_id: string }, [campaignId: string, c
   'SELECT contact_id FROM campaign_contacts WHERE campaign_id = $1 AND contact_id = ANY($2::text[])',
 );
 
-export const SUPPRESSED_PHONES = sql<{ phone_e164: string }, [portalId: number, phones: string[]]>(
-  'SELECT phone_e164 FROM suppressions WHERE portal_id = $1 AND phone_e164 = ANY($2::text[])',
-);
+/** Which of these numbers are on the portal's do-not-call list (as such, or as an erased person's digest). */
+export const SUPPRESSED_PHONES = sql<{ phone_e164: string }, [portalId: number, phones: string[]]>(`
+  SELECT p.phone AS phone_e164 FROM unnest($2::text[]) AS p(phone)
+   WHERE EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.portal_id = $1 AND s.phone_e164 IN (p.phone, erased_phone_digest($1, p.phone)))`);
 
 /**
  * Of these numbers, the ones a callable contact of the campaign already has. Served by the partial unique index

@@ -50,7 +50,8 @@ export const LOAD_ATTEMPT = sql<
    WHERE a.id = $1 AND a.portal_id = $2`);
 
 export const IS_SUPPRESSED = sql<{ suppressed: boolean }, [portalId: string, phone: string]>(
-  `SELECT EXISTS (SELECT 1 FROM suppressions WHERE portal_id = $1 AND phone_e164 = $2) AS suppressed`,
+  `SELECT EXISTS (SELECT 1 FROM suppressions
+                   WHERE portal_id = $1 AND phone_e164 IN ($2, erased_phone_digest($1, $2))) AS suppressed`,
 );
 
 export const DIALS_LAST_24H = sql<
@@ -165,7 +166,10 @@ export const DIAL_CHECK_CANDIDATES = sql<
    WHERE c.status = 'active'
    ORDER BY c.id, n.next_attempt_at, n.id`);
 
-/** Keeps HubSpot checks (JSON, in the order of the ids) on their campaign contacts; also after a live read. */
+/**
+ * Keeps HubSpot checks (JSON, in the order of the ids) on their campaign contacts; also after a live read. A read
+ * sent before a HubSpot webhook changed the contact (crm_changed_at) is not kept: it may hold the old value.
+ */
 export const STORE_DIAL_CHECKS = sql<
   never,
   [portalId: string, campaignContactIds: string[], checks: string[], readAt: Date]
@@ -173,7 +177,7 @@ export const STORE_DIAL_CHECKS = sql<
   UPDATE campaign_contacts cc
      SET crm_check = v.checked, crm_checked_at = $4
     FROM unnest($2::bigint[], $3::jsonb[]) AS v(id, checked)
-   WHERE cc.id = v.id AND cc.portal_id = $1`);
+   WHERE cc.id = v.id AND cc.portal_id = $1 AND (cc.crm_changed_at IS NULL OR cc.crm_changed_at < $4)`);
 
 /** Claims older than the cutoff are released: no request was sent for them. */
 export const RELEASE_STALE_CLAIMS = sql<

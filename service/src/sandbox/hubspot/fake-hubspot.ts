@@ -5,6 +5,12 @@ import type { DemoPortal } from '../demo-portal.js';
 import { listenOnLoopback, type SandboxClock, systemClock } from '../http-server.js';
 import { hubspotActivityRoutes } from './activity-routes.js';
 import { hubspotCallsRoutes } from './calls-routes.js';
+import {
+  type ContactChangeResult,
+  ContactWebhooks,
+  contactWebhookRoutes,
+  type WebhookEvent,
+} from './contact-webhooks.js';
 import { hubspotCrmRoutes } from './crm-routes.js';
 import { hubspotError } from './errors.js';
 import { hubspotOAuthRoutes, issueAuthCode } from './oauth-routes.js';
@@ -17,6 +23,7 @@ import {
   PortalState,
   RollingWindowLimiter,
   SANDBOX_SCOPES,
+  type WebhookDeliveryRecord,
 } from './state.js';
 
 /**
@@ -46,6 +53,23 @@ export interface FakeHubSpot {
   readonly record: HubSpotRecord;
   /** The contact's properties now (computed base + writes), or undefined. */
   contact(portalId: number, contactId: string): Record<string, string | null> | undefined;
+  /**
+   * Changes a contact as a HubSpot user would and sends the service a `contact.propertyChange` webhook per value
+   * that changed (resolves once the service answered, retries included).
+   */
+  changeContact(
+    portalId: number,
+    contactId: string,
+    properties: Record<string, string | null>,
+  ): Promise<ContactChangeResult>;
+  /** Deletes a contact (`privacy`: a GDPR delete) and sends the service the deletion webhook(s). */
+  deleteContact(
+    portalId: number,
+    contactId: string,
+    options?: { privacy?: boolean },
+  ): Promise<ContactChangeResult>;
+  /** Sends webhook events as they are, signed, 100 per request (tests of odd or foreign events). */
+  sendWebhookEvents(events: readonly WebhookEvent[]): Promise<WebhookDeliveryRecord[]>;
   /** A one-time OAuth code for a portal, as if its admin had just installed the app. */
   issueAuthCode(portalId: number, redirectUri: string): string;
   /** Where the service under test listens (its PUBLIC_URL): HubSpot's calls to it go there. */
@@ -172,6 +196,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
       appEvents: [],
       callbackCompletions: [],
       oauth: [],
+      webhookDeliveries: [],
     },
     clock,
     clientId: options.clientId,
@@ -189,6 +214,8 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   let serviceUrl: string | null = null;
   app.use(signedCallRoutes(ctx, () => serviceUrl));
   app.use(hubspotOAuthRoutes(ctx));
+  const webhooks = new ContactWebhooks(ctx, () => serviceUrl);
+  app.use(contactWebhookRoutes(webhooks));
   app.use(authenticate(ctx, limiter));
   const api = Router();
   api.use(express.json({ limit: '10mb' }));
@@ -215,6 +242,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     url: server.url,
     record: ctx.record,
     contact: (portalId, contactId) => portals.get(portalId)?.contact(contactId)?.properties,
+    changeContact: (portalId, contactId, properties) =>
+      webhooks.changeProperties(portalId, contactId, properties),
+    deleteContact: (portalId, contactId, options) => webhooks.deleteContact(portalId, contactId, options),
+    sendWebhookEvents: (events) => webhooks.send(events),
     issueAuthCode: (portalId, redirectUri) => issueAuthCode(ctx, portalId, redirectUri),
     setServiceUrl: (url) => {
       serviceUrl = url.replace(/\/+$/, '');

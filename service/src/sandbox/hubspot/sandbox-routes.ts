@@ -22,6 +22,7 @@ export function sandboxRecordRoutes(ctx: HubSpotContext): Router {
     'app-events': ctx.record.appEvents,
     'callback-completions': ctx.record.callbackCompletions,
     oauth: ctx.record.oauth,
+    'webhook-deliveries': ctx.record.webhookDeliveries,
   };
 
   const index = () => ({
@@ -31,6 +32,8 @@ export function sandboxRecordRoutes(ctx: HubSpotContext): Router {
       lists: `${base}/lists`,
       listContacts: `${base}/lists/{portalId}/{listId}/contacts?offset=0&limit=50`,
       contact: `${base}/contacts/{portalId}/{contactId}`,
+      changeContact: `POST ${base}/contacts/{portalId}/{contactId}/properties {"properties": {...}}`,
+      deleteContact: `POST ${base}/contacts/{portalId}/{contactId}/deletion (or /privacy-deletion)`,
       ...Object.fromEntries(Object.keys(records).map((name) => [name, `${base}/${name}`])),
     },
     note: 'API routes need `Authorization: Bearer <portal access token>`; see /portals.',

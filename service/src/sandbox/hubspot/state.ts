@@ -62,6 +62,20 @@ export interface HubSpotRecord {
     duplicate: boolean;
   }[];
   readonly oauth: { at: string; grantType: string; portalId: number | null; outcome: string }[];
+  /** Webhook requests the fake sent to the service (contact changes and deletions made in the sandbox). */
+  readonly webhookDeliveries: WebhookDeliveryRecord[];
+}
+
+export interface WebhookDeliveryRecord {
+  readonly at: string;
+  readonly portalIds: number[];
+  readonly subscriptionTypes: string[];
+  readonly events: number;
+  /** Requests sent for this batch (retries after a 5xx or a failed connection included). */
+  readonly attempts: number;
+  /** The service's last answer; null when no connection was made. */
+  readonly status: number | null;
+  readonly error: string | null;
 }
 
 export interface StoredObject {
@@ -81,11 +95,14 @@ export class PortalState {
   readonly calls = new Map<string, StoredObject>();
   readonly appEventKeys = new Set<string>();
   readonly completedCallbacks = new Set<string>();
+  /** Contacts deleted in the sandbox (plainly or for privacy): HubSpot no longer returns them. */
+  readonly deleted = new Set<string>();
 
   constructor(readonly portal: DemoPortal) {}
 
   /** The contact as HubSpot would now return it: computed base, then every write laid over it. */
   contact(id: string): (DemoContact & { updatedAt: string }) | undefined {
+    if (this.deleted.has(id)) return undefined;
     const base = this.portal.contact(id);
     if (!base) return undefined;
     const overlay = this.overlays.get(id);
