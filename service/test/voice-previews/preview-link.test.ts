@@ -27,7 +27,13 @@ describe('signed voice-preview links', () => {
     const late = EXPIRES * 1000 + 1;
     expect(checkPreviewLink(key, { ...link, id: ID.replace('0b', '1b') }, 0)).toBe('bad_signature');
     expect(checkPreviewLink(key, { ...link, expires: String(EXPIRES + 60) }, late)).toBe('bad_signature');
-    expect(checkPreviewLink(key, { ...link, sig: `${link.sig.startsWith('A') ? 'B' : 'A'}${link.sig.slice(1)}` }, 0)).toBe('bad_signature');
+    expect(
+      checkPreviewLink(
+        key,
+        { ...link, sig: `${link.sig.startsWith('A') ? 'B' : 'A'}${link.sig.slice(1)}` },
+        0,
+      ),
+    ).toBe('bad_signature');
     expect(checkPreviewLink(previewLinkKey('another-secret'), link, 0)).toBe('bad_signature');
   });
 
