@@ -85,7 +85,10 @@ export const suppressedNumberSchema = z.object({
 });
 
 export const doNotCallStatusSchema = z.object({
-  /** True when any of the contact's numbers is on the list: no campaign dials it. */
+  /**
+   * True when any of the contact's numbers is on the list (no campaign dials it), or a person's last decision here
+   * was to set it (a contact with no number is held back by the HubSpot property alone).
+   */
   active: z.boolean(),
   numbers: z.array(suppressedNumberSchema),
   /** The last time a person set or cleared it here. */

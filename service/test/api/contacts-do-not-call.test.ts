@@ -180,6 +180,21 @@ describe('setting do-not-call', () => {
     expect(state.body.doNotCall).toMatchObject({ active: true, numbers: [{ reason: 'manual' }] });
   });
 
+  it('sets a contact with no number through the HubSpot property alone', async () => {
+    // 20013 has neither phone nor mobilephone in HubSpot.
+    expect(sandbox.hubspot.contact(A, '20013')).toMatchObject({ phone: null, mobilephone: null });
+    const answer = await portalA.put('/api/contacts/20013/do-not-call', { doNotCall: true });
+    expect(answer.status).toBe(200);
+    expect(answer.body.doNotCall).toMatchObject({
+      active: true,
+      numbers: [],
+      hubspot: { status: 'pending' },
+    });
+    expect(await suppressions(A)).toEqual([]);
+    expect(await runSyncJobs()).toEqual(['written']);
+    expect(writesTo(A, '20013')).toEqual([{ fundraising_do_not_call: 'true' }]);
+  });
+
   it('keeps a stronger reason already on the list: an opt-out stays an opt-out', async () => {
     await db.pool.query(
       `INSERT INTO suppressions (portal_id, phone_e164, reason, source) VALUES ($1, $2, 'opted_out', 'a1')`,

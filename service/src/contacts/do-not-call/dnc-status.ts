@@ -31,7 +31,8 @@ export function statusFrom(
   decision: DecisionRow | null,
 ): DoNotCallStatus {
   return {
-    active: suppressions.length > 0,
+    // On when a number is blocked, or when a person set it (a contact with no number is blocked by the property).
+    active: suppressions.length > 0 || decision?.do_not_call === true,
     numbers: suppressions.map((s) => ({
       maskedPhone: maskPhone(s.phone),
       reason: s.reason,
