@@ -9,6 +9,7 @@ import {
   startCampaignLoops,
 } from './campaigns/index.js';
 import type { Config } from './config/config.js';
+import { contactWorkers } from './contacts/index.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
@@ -159,6 +160,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           ...installWorkers(surface),
           ...workflowActionWorkers(surface),
           ...hubspotWebhookWorkers(surface),
+          ...contactWorkers(engine),
         ],
       );
       if (options.startDispatcher !== false) {

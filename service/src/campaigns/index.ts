@@ -6,6 +6,7 @@
 export { type Campaign, findCampaign } from './campaign-model.js';
 export { type CampaignStats, campaignStats } from './campaign-stats.js';
 export type { Dispatcher } from './dispatch/dispatcher.js';
+export { pickPhone } from './import/normalize-contact.js';
 export { CAMPAIGN_QUEUES, CAMPAIGN_SCHEDULES, campaignWorkers } from './jobs.js';
 export { startCampaignLoops } from './loops.js';
 export type { PlacementHooks, PlacementStep } from './placement/place-call.js';

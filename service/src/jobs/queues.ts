@@ -1,4 +1,5 @@
 import { CAMPAIGN_QUEUES, CAMPAIGN_SCHEDULES } from '../campaigns/index.js';
+import { CONTACT_QUEUES, CONTACT_SCHEDULES } from '../contacts/index.js';
 import { HUBSPOT_WEBHOOK_QUEUES, HUBSPOT_WEBHOOK_SCHEDULES } from '../hubspot-webhooks/index.js';
 import { INSTALL_QUEUES, INSTALL_SCHEDULES } from '../install/index.js';
 import { RECONCILIATION_QUEUES, RECONCILIATION_SCHEDULES } from '../reconciliation/index.js';
@@ -20,6 +21,7 @@ export const QUEUES: readonly QueueDefinition<unknown>[] = [
   ...INSTALL_QUEUES,
   ...WORKFLOW_ACTION_QUEUES,
   ...HUBSPOT_WEBHOOK_QUEUES,
+  ...CONTACT_QUEUES,
 ];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -30,4 +32,5 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   ...INSTALL_SCHEDULES,
   ...WORKFLOW_ACTION_SCHEDULES,
   ...HUBSPOT_WEBHOOK_SCHEDULES,
+  ...CONTACT_SCHEDULES,
 ];
