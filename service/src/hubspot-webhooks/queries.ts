@@ -241,6 +241,17 @@ export const ABANDON_WRITES = sql<never, [portalId: number, attemptIds: string[]
                       ELSE NULL END
    WHERE portal_id = $1 AND attempt_id = ANY($2::uuid[])`);
 
+/**
+ * The do-not-call decisions people made on the contact keep whether it was set and when, but not the numbers
+ * it covered nor what was written as the reason (the numbers stay off limits through the suppressions' digests).
+ */
+export const ERASE_DO_NOT_CALL_RECORDS = sql<never, [portalId: number, contactId: string]>(`
+  WITH decisions AS (
+    UPDATE contact_do_not_call SET phones = '{}', reason = NULL, last_error = NULL
+     WHERE portal_id = $1 AND contact_id = $2)
+  UPDATE contact_do_not_call_changes SET phones = '{}', reason = NULL, removed = '[]'
+   WHERE portal_id = $1 AND contact_id = $2`);
+
 /** HubSpot's own events about the contact keep their columns (type, property name, time) but not their body. */
 export const ERASE_CONTACT_EVENTS = sql<never, [portalId: number, contactId: string]>(`
   UPDATE hubspot_webhook_events SET body = NULL

@@ -184,6 +184,17 @@ describe('a HubSpot privacy deletion', () => {
       `INSERT INTO suppressions (portal_id, phone_e164, reason, source) VALUES ($1, $2, 'opted_out', $3)`,
       [portalId, PHONE, call.attemptId],
     );
+    // A fundraiser set do-not-call on them through the card, writing why.
+    await db.pool.query(
+      `INSERT INTO contact_do_not_call (portal_id, contact_id, do_not_call, reason, phones, properties, changed_at)
+       VALUES ($1, $2, true, $3, ARRAY[$4], ARRAY['fundraising_do_not_call'], now())`,
+      [portalId, contactId, `${NAME} asked by email`, PHONE],
+    );
+    await db.pool.query(
+      `INSERT INTO contact_do_not_call_changes (portal_id, contact_id, do_not_call, reason, user_id, phones, removed, at)
+       VALUES ($1, $2, true, $3, 7001, ARRAY[$4], jsonb_build_array(jsonb_build_object('phone', $4::text)), now())`,
+      [portalId, contactId, `${NAME} asked by email`, PHONE],
+    );
     await sandbox.hubspot.changeContact(portalId, contactId, { firstname: NAME, phone: PHONE });
     // Someone else, who must keep everything.
     const other = await placedCall(campaignA, bystander ?? '', usPhone(188), 'Bystander');
