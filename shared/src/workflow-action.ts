@@ -112,7 +112,10 @@ export const dynamicVariablesFieldSchema = z
       }
       const text = String(value);
       if (text.length > MAX_VARIABLE_LENGTH) {
-        ctx.addIssue({ code: 'custom', message: `${name}: expected at most ${MAX_VARIABLE_LENGTH} characters` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: expected at most ${MAX_VARIABLE_LENGTH} characters`,
+        });
         return z.NEVER;
       }
       variables[name] = text;
