@@ -3,6 +3,8 @@
  * within each contact's calling window and the caps, and placement of calls (with reconciliation of dials whose
  * result is unknown). What other modules may use of it is exported here.
  */
+
+export { type CallNowInput, callContactNow } from './call-now/call-contact-now.js';
 export { type Campaign, findCampaign, lockCampaign } from './campaign-model.js';
 export { type CampaignStats, campaignStats } from './campaign-stats.js';
 export type { Dispatcher } from './dispatch/dispatcher.js';
