@@ -19,7 +19,7 @@ export function demoContacts(kind: Kind, count: number, skip = 0): string[] {
   for (let i = 0; ids.length < count && i < list.size; i++) {
     const id = list.memberAt(i).recordId;
     const p = portal.contact(id)?.properties;
-    if (!p || p.hs_timezone !== 'america_slash_new_york') continue;
+    if (p?.hs_timezone !== 'america_slash_new_york') continue;
     const hasPhone = /^\+1\d{10}$/.test(p.phone ?? '');
     const dnc = p.fundraising_do_not_call === 'true';
     const consent = p.ai_call_consent === 'true';
