@@ -31,9 +31,9 @@ export const INSERT_ENROLMENT = sql<
 export const RECEIVED = sql<
   { id: string; campaign_ref: string; contact_id: string; variables: Record<string, string> },
   [portalId: number, afterId: string, limit: number]
->(`SELECT id::text, campaign_ref, contact_id, variables FROM workflow_enrolments
-    WHERE portal_id = $1 AND status = 'received' AND id > $2::bigint
-    ORDER BY id LIMIT $3`);
+>(`SELECT e.id::text AS id, e.campaign_ref, e.contact_id, e.variables FROM workflow_enrolments e
+    WHERE e.portal_id = $1 AND e.status = 'received' AND e.id > $2::bigint
+    ORDER BY e.id LIMIT $3`);
 
 /** Enrolments now following a campaign row (the ids in the order of the rows). */
 export const MARK_WAITING = sql<
@@ -95,9 +95,9 @@ export const EXPIRE_OPEN = sql<{ id: string; status: string }, [portalId: number
 export const NEXT_SETTLED = sql<
   { id: string; callback_id: string; outputs: PlaceCallOutputs; execution_state: string },
   [portalId: number, afterId: string, limit: number]
->(`SELECT id::text, callback_id, outputs, execution_state FROM workflow_enrolments
-    WHERE portal_id = $1 AND status = 'settled' AND id > $2::bigint
-    ORDER BY id LIMIT $3`);
+>(`SELECT e.id::text AS id, e.callback_id, e.outputs, e.execution_state FROM workflow_enrolments e
+    WHERE e.portal_id = $1 AND e.status = 'settled' AND e.id > $2::bigint
+    ORDER BY e.id LIMIT $3`);
 
 /** HubSpot accepted these completions (completed), or refused them for good (failed, with why). */
 export const FINISH = sql<
@@ -159,8 +159,8 @@ export const STRANDED_PORTALS = sql<
 export const ENROLLABLE_CAMPAIGNS = sql<
   { id: string; name: string; status: CampaignStatus },
   [portalId: number, namePattern: string | null, limit: number, offset: number]
->(`SELECT id::text, name, status FROM campaigns
-    WHERE portal_id = $1 AND status IN ('active', 'ready', 'paused')
-      AND ($2::text IS NULL OR name ILIKE $2 ESCAPE '\\')
-    ORDER BY created_at DESC, id
+>(`SELECT c.id::text AS id, c.name, c.status FROM campaigns c
+    WHERE c.portal_id = $1 AND c.status IN ('active', 'ready', 'paused')
+      AND ($2::text IS NULL OR c.name ILIKE $2 ESCAPE '\\')
+    ORDER BY c.created_at DESC, c.id
     LIMIT $3 OFFSET $4`);
