@@ -10,7 +10,8 @@ import {
 } from '../campaigns/index.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
-import { execute, queryRows, type RowOf } from '../db/statement.js';
+import { execute, queryRow, queryRows, type RowOf } from '../db/statement.js';
+import { describeError } from '../writeback/index.js';
 import { campaignRefusal, mergeVariables } from './enrolment-rules.js';
 import * as q from './queries.js';
 import { settleForContacts, settleNotCalled } from './settle.js';
@@ -36,6 +37,8 @@ export interface EnrolSummary {
 
 export async function enrolReceived(deps: ServiceDeps, portalId: number): Promise<EnrolSummary> {
   const summary = { portalId, enrolled: 0, notCalled: 0 };
+  // A disconnected portal cannot be read: its enrolments wait for it to install the app again (or expire).
+  if ((await queryRow(deps.pool, q.PORTAL_STATUS, [portalId]))?.status !== 'connected') return summary;
   let cursor = '0';
   for (;;) {
     const page = await queryRows(deps.pool, q.RECEIVED, [portalId, cursor, PAGE_SIZE]);
@@ -45,9 +48,25 @@ export async function enrolReceived(deps: ServiceDeps, portalId: number): Promis
     for (const row of page)
       byCampaign.set(row.campaign_ref, [...(byCampaign.get(row.campaign_ref) ?? []), row]);
     for (const [ref, rows] of byCampaign) {
-      const done = await enrolGroup(deps, portalId, ref, rows);
-      summary.enrolled += done.enrolled;
-      summary.notCalled += done.notCalled;
+      try {
+        const done = await enrolGroup(deps, portalId, ref, rows);
+        summary.enrolled += done.enrolled;
+        summary.notCalled += done.notCalled;
+      } catch (err) {
+        // Kept for ops; the touched rows are left to this job's retries rather than re-queued by the sweep.
+        const ids = rows.map((r) => r.id);
+        await execute(deps.pool, q.NOTE_FAILED_ENROL, [
+          portalId,
+          ids,
+          describeError(err),
+          new Date(now(deps)),
+        ]);
+        deps.logger.warn(
+          { err, portalId, enrolments: ids.length },
+          'workflow enrolments not placed yet; retrying',
+        );
+        throw err;
+      }
     }
   }
   if (summary.enrolled + summary.notCalled > 0) {

@@ -146,14 +146,26 @@ export const EXPIRE_ALL_OPEN = sql<{ portal_id: string; n: number }, [now: Date]
    SELECT portal_id, count(*)::int AS n FROM expired GROUP BY portal_id`,
 );
 
-/** Portals with received or settled enrolments no run has touched for a while: their job was lost or gave up. */
+/**
+ * Connected portals with received or settled enrolments no run has touched for a while: their job was lost or gave
+ * up. A disconnected portal's wait until it installs the app again (or they expire).
+ */
 export const STRANDED_PORTALS = sql<
   { portal_id: string; received: boolean; settled: boolean },
   [untouchedSince: Date]
->(`SELECT portal_id, bool_or(status = 'received') AS received, bool_or(status = 'settled') AS settled
-     FROM workflow_enrolments
-    WHERE status IN ('received', 'settled') AND updated_at < $1
-    GROUP BY portal_id`);
+>(`SELECT e.portal_id, bool_or(e.status = 'received') AS received, bool_or(e.status = 'settled') AS settled
+     FROM workflow_enrolments e JOIN portals p ON p.portal_id = e.portal_id AND p.status = 'connected'
+    WHERE e.status IN ('received', 'settled') AND e.updated_at < $1
+    GROUP BY e.portal_id`);
+
+/** A run could not put these received enrolments into their campaign: counted, with why, for ops. */
+export const NOTE_FAILED_ENROL = sql<
+  never,
+  [portalId: number, enrolmentIds: string[], error: string, at: Date]
+>(
+  `UPDATE workflow_enrolments SET attempts = attempts + 1, last_error = $3, updated_at = $4
+    WHERE portal_id = $1 AND id = ANY($2::bigint[]) AND status = 'received'`,
+);
 
 /** The portal's campaigns a workflow may enrol into, by name, newest first: one page and one more row. */
 export const ENROLLABLE_CAMPAIGNS = sql<

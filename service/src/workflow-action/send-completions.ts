@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../core/deps.js';
-import { execute, queryRows, type RowOf } from '../db/statement.js';
+import { execute, queryRow, queryRows, type RowOf } from '../db/statement.js';
 import type { HubSpotPortalClient } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
 import { describeError, halves, isRejection } from '../writeback/index.js';
@@ -37,6 +37,10 @@ export interface CompletionSummary {
 export async function sendCompletions(deps: ServiceDeps, portalId: number): Promise<CompletionSummary> {
   const log = deps.logger.child({ job: 'workflow-completion', portalId });
   const at = new Date(deps.clock.now());
+  // A disconnected portal cannot be written to: its completions wait for it to install the app again (or expire).
+  if ((await queryRow(deps.pool, q.PORTAL_STATUS, [portalId]))?.status !== 'connected') {
+    return { portalId, completed: 0, failed: 0, expired: 0 };
+  }
   const expired = await queryRows(deps.pool, q.EXPIRE_OPEN, [portalId, at]);
   if (expired.length > 0) {
     log.warn({ expired: expired.length }, 'workflow enrolments expired before their outcome could be sent');

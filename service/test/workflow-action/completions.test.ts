@@ -152,6 +152,19 @@ describe('sending callback completions', () => {
     await expect(sendCompletions(deps, PORTAL)).resolves.toMatchObject({ completed: 3 });
   });
 
+  it("leaves a disconnected portal's completions settled, unsent, until it installs the app again", async () => {
+    await enrolments(2);
+    await db.pool.query(`UPDATE portals SET status = 'disconnected' WHERE portal_id = $1`, [PORTAL]);
+    try {
+      expect(await sendCompletions(deps, PORTAL)).toMatchObject({ completed: 0, failed: 0 });
+      expect(requests).toEqual([]);
+      expect(await statuses()).toEqual({ settled: 2 });
+    } finally {
+      await db.pool.query(`UPDATE portals SET status = 'connected' WHERE portal_id = $1`, [PORTAL]);
+    }
+    expect(await sendCompletions(deps, PORTAL)).toMatchObject({ completed: 2 });
+  });
+
   it('marks an enrolment past its expiry as expired instead of sending it', async () => {
     await enrolments(2, 'settled', { expiresInMs: -1 });
     const fresh = await enrolments(1);
