@@ -89,17 +89,18 @@ export async function callContactNow(deps: ServiceDeps, input: CallNowInput): Pr
       attemptId,
       new Date(now),
     ]);
-    await recordChange(tx, {
-      portalId: input.portalId,
-      campaignId: locked.id,
-      actor: { userId: input.userId },
-      action: 'call_now',
-      at: now,
-      detail: {
-        contactId: input.contactId,
-        ...(verdict.allowed ? { attemptId } : { refused: verdict.rule }),
-      },
-    });
+    // A call started is an action on the campaign, in its history with who asked; a refusal changed nothing and
+    // stays in call_now_requests (with who asked) only.
+    if (attemptId !== null) {
+      await recordChange(tx, {
+        portalId: input.portalId,
+        campaignId: locked.id,
+        actor: { userId: input.userId },
+        action: 'call_now',
+        at: now,
+        detail: { contactId: input.contactId, attemptId },
+      });
+    }
     return result;
   });
   deps.logger.info(
