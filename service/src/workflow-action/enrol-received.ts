@@ -40,6 +40,7 @@ export async function enrolReceived(deps: ServiceDeps, portalId: number): Promis
   // A disconnected portal cannot be read: its enrolments wait for it to install the app again (or expire).
   if ((await queryRow(deps.pool, q.PORTAL_STATUS, [portalId]))?.status !== 'connected') return summary;
   let cursor = '0';
+  let firstError: unknown;
   for (;;) {
     const page = await queryRows(deps.pool, q.RECEIVED, [portalId, cursor, PAGE_SIZE]);
     if (page.length === 0) break;
@@ -53,7 +54,9 @@ export async function enrolReceived(deps: ServiceDeps, portalId: number): Promis
         summary.enrolled += done.enrolled;
         summary.notCalled += done.notCalled;
       } catch (err) {
-        // Kept for ops; the touched rows are left to this job's retries rather than re-queued by the sweep.
+        // One campaign's trouble (HubSpot refusing its properties, say) does not hold up the others' enrolments.
+        // Noted for ops; the rows are left to this job's retries rather than re-queued by the sweep.
+        firstError ??= err;
         const ids = rows.map((r) => r.id);
         await execute(deps.pool, q.NOTE_FAILED_ENROL, [
           portalId,
@@ -61,17 +64,14 @@ export async function enrolReceived(deps: ServiceDeps, portalId: number): Promis
           describeError(err),
           new Date(now(deps)),
         ]);
-        deps.logger.warn(
-          { err, portalId, enrolments: ids.length },
-          'workflow enrolments not placed yet; retrying',
-        );
-        throw err;
+        deps.logger.warn({ err, portalId, enrolments: ids.length }, 'workflow enrolments not placed yet');
       }
     }
   }
   if (summary.enrolled + summary.notCalled > 0) {
     deps.logger.info({ job: 'workflow-enrol', ...summary }, 'workflow enrolments placed in their campaigns');
   }
+  if (firstError !== undefined) throw firstError;
   return summary;
 }
 
@@ -157,7 +157,10 @@ async function enrolGroup(
   });
 }
 
-/** The enrolments' contacts as the campaign would import them, by enrolment id; contacts HubSpot no longer has are left out. */
+/**
+ * The enrolments' contacts as the campaign would import them, by enrolment id; contacts HubSpot no longer has are
+ * left out.
+ */
 async function readContacts(
   deps: ServiceDeps,
   campaign: Campaign,
