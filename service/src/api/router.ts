@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { hubspotSignedCaller } from '../http/hubspot-signed.js';
+import { callNowRoutes } from './call-now-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
 import { contactRoutes } from './contact-routes.js';
@@ -22,5 +23,6 @@ export function apiRoutes(ctx: HubSpotSurfaceContext): Router {
     requireConnectedPortal(ctx.deps.pool),
   );
   router.use(catalogRoutes(ctx), campaignRoutes(ctx), resultRoutes(ctx), contactRoutes(ctx));
+  router.use(callNowRoutes(ctx));
   return router;
 }

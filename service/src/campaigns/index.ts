@@ -3,9 +3,18 @@
  * within each contact's calling window and the caps, and placement of calls (with reconciliation of dials whose
  * result is unknown). What other modules may use of it is exported here.
  */
-export { type Campaign, findCampaign } from './campaign-model.js';
+
+export { type CallNowInput, callContactNow } from './call-now/call-contact-now.js';
+export { type Campaign, findCampaign, lockCampaign } from './campaign-model.js';
 export { type CampaignStats, campaignStats } from './campaign-stats.js';
 export type { Dispatcher } from './dispatch/dispatcher.js';
+export { ENROLLING_STATUSES, type EnrolledRow, enrolContacts } from './enrol/enrol-contacts.js';
+export {
+  type ContactProperties,
+  contactPropertiesFor,
+  type NormalizedContact,
+  normalizeContact,
+} from './import/index.js';
 export { pickPhone } from './import/normalize-contact.js';
 export { CAMPAIGN_QUEUES, CAMPAIGN_SCHEDULES, campaignWorkers } from './jobs.js';
 export { startCampaignLoops } from './loops.js';

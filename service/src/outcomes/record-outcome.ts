@@ -3,6 +3,7 @@ import { nextAllowedInstant } from '../calling-window/index.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { execute, queryRow } from '../db/statement.js';
+import { settleWorkflowEnrolments } from '../workflow-action/index.js';
 import * as q from './queries.js';
 import { nextStepAfter } from './retry-policy.js';
 
@@ -101,6 +102,13 @@ export async function recordOutcome(
       attemptsMade,
       at,
     ]);
+    // A finished contact may be what a workflow is waiting on: its completion is owed from this same commit.
+    if (!next) {
+      await settleWorkflowEnrolments(tx, deps, {
+        portalId: input.portalId,
+        campaignContactId: row.campaign_contact_id,
+      });
+    }
     await afterApply?.(tx);
     return {
       applied: true,

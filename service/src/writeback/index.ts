@@ -9,6 +9,8 @@ export {
   PROPERTY_GROUP,
 } from './crm-schema.js';
 export { WRITEBACK_QUEUES, WRITEBACK_SCHEDULES, writebackWorkers } from './jobs.js';
+export { type OutcomeDetail, parseOutcomeDetail } from './outcome-detail.js';
+export { describeError, halves, isRejection } from './part-outcome.js';
 export { STRANDED_AFTER_SECONDS, sweepStrandedWritebacks, WRITEBACK_SWEEP_QUEUE } from './sweep-stranded.js';
 export { appEventId, appEventOccurrence } from './write-app-events.js';
 export { CALL_SEARCH_SETTLE_MS } from './write-calls.js';

@@ -8,7 +8,7 @@ import { allocateSlots } from '../slot-allocation.js';
 import * as q from './queries.js';
 
 /** One dispatcher at a time across all processes: a tick that cannot take this lock does nothing. */
-const DISPATCH_LOCK = 7_405_311_002;
+export const DISPATCH_LOCK = 7_405_311_002;
 /** Claims per caller number reach this far ahead of the pacing; the placement job waits out the rest. */
 const PACING_LOOKAHEAD_SECONDS = 2;
 const BUSY_ELSEWHERE_RETRY_MS = 60_000;

@@ -57,8 +57,11 @@ async function newContacts(client: PoolClient, campaignId: string, contacts: rea
   });
 }
 
-/** Final skip reasons: the portal's suppression list, then one callable row per number in the campaign. */
-async function decideSkips(
+/**
+ * Final skip reasons: the portal's suppression list, then one callable row per number in the campaign. Also used
+ * when a workflow enrols contacts one by one (campaigns/enrol/).
+ */
+export async function decideSkips(
   client: PoolClient,
   portalId: number,
   campaignId: string,

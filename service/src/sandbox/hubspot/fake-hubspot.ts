@@ -25,6 +25,12 @@ import {
   SANDBOX_SCOPES,
   type WebhookDeliveryRecord,
 } from './state.js';
+import {
+  enrolInWorkflow,
+  type WorkflowEnrolment,
+  type WorkflowExecution,
+  workflowRoutes,
+} from './workflow-routes.js';
 
 /**
  * A fake HubSpot on loopback: the real @hubspot/api-client (`basePath`) talks to it unchanged. Bearer tokens map
@@ -78,6 +84,8 @@ export interface FakeHubSpot {
   signServiceCall(call: Parameters<typeof signServiceCall>[2]): SignedCall;
   /** Signs and sends it, as hubspot.fetch would. */
   callService(call: Parameters<typeof signServiceCall>[2]): Promise<{ status: number; body: unknown }>;
+  /** Enrols contacts into a workflow running the app's "Place AI call" action: one signed execution each. */
+  enrolInWorkflow(enrolment: WorkflowEnrolment): Promise<WorkflowExecution[]>;
   stop(): Promise<void>;
 }
 
@@ -213,6 +221,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   app.use(sandboxRecordRoutes(ctx));
   let serviceUrl: string | null = null;
   app.use(signedCallRoutes(ctx, () => serviceUrl));
+  app.use(workflowRoutes(ctx, () => serviceUrl));
   app.use(hubspotOAuthRoutes(ctx));
   const webhooks = new ContactWebhooks(ctx, () => serviceUrl);
   app.use(contactWebhookRoutes(webhooks));
@@ -252,6 +261,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     },
     signServiceCall: (call) => signServiceCall(ctx, requireServiceUrl(serviceUrl), call),
     callService: (call) => sendSignedCall(signServiceCall(ctx, requireServiceUrl(serviceUrl), call)),
+    enrolInWorkflow: (enrolment) => enrolInWorkflow(ctx, requireServiceUrl(serviceUrl), enrolment),
     stop: () => server.stop(),
   };
 }
