@@ -218,6 +218,7 @@ export type CallNowRequest = z.input<typeof callNowRequestSchema>;
 /** The rules a call-now request goes through: the dispatcher's, in the order it applies them. */
 export const CALL_NOW_RULES = [
   'campaign_not_active',
+  'contact_deleted',
   'no_phone',
   'do_not_call',
   'no_consent',

@@ -58,6 +58,7 @@ export async function eraseContact(deps: ServiceDeps, job: ErasureJob): Promise<
     }
     await execute(tx, q.ERASE_CONTACT_EVENTS, [portalId, contactId]);
     await execute(tx, q.ERASE_DO_NOT_CALL_RECORDS, [portalId, contactId]);
+    await execute(tx, q.ERASE_WORKFLOW_RECORDS, [portalId, contactId]);
     await execute(tx, q.MARK_ERASED, [portalId, contactId, now]);
     return 'erased';
   });

@@ -252,6 +252,17 @@ export const ERASE_DO_NOT_CALL_RECORDS = sql<never, [portalId: number, contactId
   UPDATE contact_do_not_call_changes SET phones = '{}', reason = NULL, removed = '[]'
    WHERE portal_id = $1 AND contact_id = $2`);
 
+/**
+ * Workflow enrolments of the contact keep their state and outcome but not the variables the workflow passed nor
+ * the call's summary; call-now answers keep only whether a call was started.
+ */
+export const ERASE_WORKFLOW_RECORDS = sql<never, [portalId: number, contactId: string]>(`
+  WITH enrolments AS (
+    UPDATE workflow_enrolments SET variables = '{}', outputs = outputs - 'summary', last_error = NULL
+     WHERE portal_id = $1 AND contact_id = $2)
+  UPDATE call_now_requests SET answer = jsonb_build_object('erased', true, 'started', attempt_id IS NOT NULL)
+   WHERE portal_id = $1 AND contact_id = $2`);
+
 /** HubSpot's own events about the contact keep their columns (type, property name, time) but not their body. */
 export const ERASE_CONTACT_EVENTS = sql<never, [portalId: number, contactId: string]>(`
   UPDATE hubspot_webhook_events SET body = NULL

@@ -41,6 +41,7 @@ const SKIP_TO_REASON: Readonly<Record<SkipReason, NotCalledReason>> = {
   suppressed: 'do_not_call',
   no_consent: 'no_consent',
   no_time_zone: 'no_time_zone',
+  contact_deleted: 'contact_not_found',
 };
 
 /** Not the contact's doing: the action was set up with a campaign that cannot call, or the app is not installed. */

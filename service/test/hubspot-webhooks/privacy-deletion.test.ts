@@ -195,6 +195,20 @@ describe('a HubSpot privacy deletion', () => {
        VALUES ($1, $2, true, $3, 7001, ARRAY[$4], jsonb_build_array(jsonb_build_object('phone', $4::text)), now())`,
       [portalId, contactId, `${NAME} asked by email`, PHONE],
     );
+    // A workflow enrolled them with their name as a variable, and a fundraiser asked to call them now.
+    await db.pool.query(
+      `INSERT INTO workflow_enrolments (portal_id, callback_id, campaign_ref, campaign_id, contact_id, variables,
+                                        status, outputs, execution_state, expires_at, received_at, updated_at)
+       VALUES ($1, 'ap-1-2-3-0', $2::text, $2::uuid, $3, jsonb_build_object('first_name', $4::text), 'completed',
+               jsonb_build_object('outcome', 'pledged', 'summary', $4::text || ' pledged'), 'SUCCESS',
+               now() + interval '7 days', now(), now())`,
+      [portalId, campaignA, contactId, NAME],
+    );
+    await db.pool.query(
+      `INSERT INTO call_now_requests (portal_id, idempotency_key, campaign_id, contact_id, user_id, answer, created_at)
+       VALUES ($1, 'call-now-0001', $2, $3, 7001, jsonb_build_object('message', 'calling ' || $4::text), now())`,
+      [portalId, campaignA, contactId, PHONE],
+    );
     await sandbox.hubspot.changeContact(portalId, contactId, { firstname: NAME, phone: PHONE });
     // Someone else, who must keep everything.
     const other = await placedCall(campaignA, bystander ?? '', usPhone(188), 'Bystander');

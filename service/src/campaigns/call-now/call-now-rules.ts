@@ -68,6 +68,7 @@ const CONTACT_RULES: Readonly<Record<SkipReason, [CallNowRule, string]>> = {
   no_consent: ['no_consent', 'the contact has not consented to AI calls'],
   no_time_zone: ['no_time_zone', "the contact's time zone is unknown, so its calling hours are too"],
   duplicate_phone: ['duplicate_phone', 'another contact of this campaign has the same number'],
+  contact_deleted: ['contact_deleted', 'the contact was deleted in HubSpot'],
 };
 
 /** The start of the next day in the zone the daily cap counts in. */
