@@ -82,6 +82,7 @@ export const campaignViewSchema = z.object({
   dialsPerSecond: z.number(),
   startsAt: z.string(),
   firstMessage: z.string().nullable(),
+  openForEnrolments: z.boolean(),
   variableProperties: z.record(z.string(), z.string()),
   consent: z.object({ required: z.boolean(), property: z.string() }),
   doNotCallProperty: z.string(),

@@ -108,6 +108,11 @@ export const createCampaignSchema = z.object({
     .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().min(1))
     .default(DEFAULT_VARIABLE_PROPERTIES),
   /**
+   * Fed by a HubSpot workflow ("Place AI call") or "call now": stays active while it has nothing to dial, until
+   * cancelled. Otherwise a campaign completes once every contact of its list is done.
+   */
+  openForEnrolments: z.boolean().default(false),
+  /**
    * The agent's opening line for this campaign, with {{dynamic_variables}}; unset keeps the agent's own (the agent
    * must allow first-message overrides).
    */
@@ -137,6 +142,7 @@ export const editCampaignSchema = z
     /** null goes back to the agent's own first message. */
     firstMessage: z.string().trim().min(1).max(2000).nullable(),
     variableProperties: createCampaignSchema.shape.variableProperties.unwrap(),
+    openForEnrolments: z.boolean(),
   })
   .partial()
   .strict();

@@ -29,6 +29,7 @@ export function toCampaignView(c: Campaign): CampaignView {
     dialsPerSecond: c.dialsPerSecond,
     startsAt: c.startsAt.toISOString(),
     firstMessage: c.firstMessage,
+    openForEnrolments: c.openForEnrolments,
     variableProperties: c.variableProperties,
     consent: { required: c.requireConsent, property: c.consentProperty },
     doNotCallProperty: c.dncProperty,

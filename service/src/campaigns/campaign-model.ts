@@ -42,6 +42,8 @@ export interface Campaign {
   readonly firstMessage: string | null;
   /** The HubSpot user who created it, when created through the signed API. */
   readonly createdByUserId: number | null;
+  /** Fed by workflows or call-now: stays active while idle. */
+  readonly openForEnrolments: boolean;
 }
 
 type CampaignRow = RowOf<typeof q.FIND_CAMPAIGN>;
@@ -82,6 +84,7 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     statusReason: row.status_reason,
     firstMessage: row.first_message,
     createdByUserId: row.created_by_user_id === null ? null : Number(row.created_by_user_id),
+    openForEnrolments: row.open_for_enrolments,
   };
 }
 

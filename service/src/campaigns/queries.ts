@@ -12,7 +12,7 @@ const CAMPAIGN_COLUMNS = `
   window_start_minute, window_end_minute, blackout_dates::text[] AS blackout_dates, default_time_zone,
   retry_policy, max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent,
   consent_property, dnc_property, variable_properties, default_region, status, import_total, import_done,
-  import_after, import_error, created_at, status_reason, first_message, created_by_user_id`;
+  import_after, import_error, created_at, status_reason, first_message, created_by_user_id, open_for_enrolments`;
 
 /** A campaign of one portal. */
 export const FIND_CAMPAIGN = sql<
@@ -49,6 +49,7 @@ export const FIND_CAMPAIGN = sql<
     status_reason: string | null;
     first_message: string | null;
     created_by_user_id: string | number | null;
+    open_for_enrolments: boolean;
   },
   [portalId: number, campaignId: string]
 >(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2`);
@@ -134,14 +135,15 @@ export const INSERT_CAMPAIGN = sql<
     idempotencyKey: string | null,
     createdByUserId: number | null,
     firstMessage: string | null,
+    openForEnrolments: boolean,
   ]
 >(`INSERT INTO campaigns (portal_id, name, hubspot_list_id, agent_id, phone_number_id, phone_provider,
           calling_days, window_start_minute, window_end_minute, blackout_dates, default_time_zone, retry_policy,
           max_attempts, concurrency_cap, daily_cap, dials_per_second, starts_at, require_consent, consent_property,
           dnc_property, variable_properties, default_region, classification, idempotency_key, created_by_user_id,
-          first_message, status)
+          first_message, open_for_enrolments, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17, now()), $18, $19,
-               $20, $21, $22, $23, $24, $25, $26, 'importing')
+               $20, $21, $22, $23, $24, $25, $26, $27, 'importing')
        ON CONFLICT (portal_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id::text`);
 
@@ -187,6 +189,7 @@ export const EDIT_CAMPAIGN = sql<
     setFirstMessage: boolean,
     firstMessage: string | null,
     variableProperties: Record<string, string> | null,
+    openForEnrolments: boolean | null,
   ]
 >(`UPDATE campaigns SET
          name = coalesce($3, name),
@@ -202,6 +205,7 @@ export const EDIT_CAMPAIGN = sql<
          dials_per_second = coalesce($14, dials_per_second),
          first_message = CASE WHEN $16::boolean THEN $17 ELSE first_message END,
          variable_properties = coalesce($18, variable_properties),
+         open_for_enrolments = coalesce($19, open_for_enrolments),
          updated_at = $15
        WHERE id = $1 AND portal_id = $2`);
 

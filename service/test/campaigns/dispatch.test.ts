@@ -191,6 +191,16 @@ describe('dispatcher', () => {
     expect(result.completedCampaigns).toEqual([finished]);
   });
 
+  it('keeps a campaign open for workflow enrolments active while it has nothing to dial', async () => {
+    const open = await insertCampaign(db.pool, { portalId: PORTAL });
+    await db.pool.query('UPDATE campaigns SET open_for_enrolments = true WHERE id = $1', [open]);
+    await insertContacts(db.pool, PORTAL, open, [{ phone: usPhone(51), state: 'done' }]);
+    const result = await dispatchTick(deps);
+    expect(result.completedCampaigns).not.toContain(open);
+    const { rows } = await db.pool.query('SELECT status FROM campaigns WHERE id = $1', [open]);
+    expect(rows).toEqual([{ status: 'active' }]);
+  });
+
   it('two dispatchers ticking at once never claim past the cap', async () => {
     const campaign = await insertCampaign(db.pool, { portalId: PORTAL, concurrencyCap: 5 });
     await insertContacts(db.pool, PORTAL, campaign, phones(0, 30));

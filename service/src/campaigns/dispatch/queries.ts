@@ -168,10 +168,13 @@ export const TOUCH_CAMPAIGNS = sql<never, [campaignIds: string[], at: Date]>(
   `UPDATE campaigns SET last_dispatched_at = $2 WHERE id = ANY($1::uuid[])`,
 );
 
-/** Active campaigns with nothing left to dial or waiting for an outcome are complete. */
+/**
+ * Active campaigns with nothing left to dial or waiting for an outcome are complete, unless they are open for
+ * workflow enrolments (they wait, idle, for the next contact a workflow sends).
+ */
 export const COMPLETE_FINISHED = sql<{ id: string }, [campaignIds: string[], at: Date]>(`
   UPDATE campaigns c SET status = 'completed', updated_at = $2
-   WHERE c.id = ANY($1::uuid[]) AND c.status = 'active'
+   WHERE c.id = ANY($1::uuid[]) AND c.status = 'active' AND NOT c.open_for_enrolments
      AND NOT EXISTS (SELECT 1 FROM campaign_contacts cc
                       WHERE cc.campaign_id = c.id AND cc.state IN ('imported', 'queued', 'dialing'))
   RETURNING c.id::text`);

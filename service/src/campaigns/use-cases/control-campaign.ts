@@ -148,6 +148,7 @@ export async function editCampaign(
       edit.firstMessage !== undefined,
       edit.firstMessage ?? null,
       edit.variableProperties ?? null,
+      edit.openForEnrolments ?? null,
     ]);
     await recordChange(tx, { portalId, campaignId, actor, action: 'edited', at: now, detail: edit });
     if (edit.window) {

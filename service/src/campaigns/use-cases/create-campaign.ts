@@ -80,6 +80,7 @@ export async function createCampaign(
       key,
       actor.userId,
       input.firstMessage ?? null,
+      input.openForEnrolments,
     ]);
     // A concurrent request with the same key won the insert: answer with its campaign.
     if (!inserted) return { id: null };
