@@ -3,7 +3,7 @@
  * within each contact's calling window and the caps, and placement of calls (with reconciliation of dials whose
  * result is unknown). What other modules may use of it is exported here.
  */
-export { type Campaign, findCampaign } from './campaign-model.js';
+export { type Campaign, findCampaign, listCampaigns } from './campaign-model.js';
 export { type CampaignStats, campaignStats } from './campaign-stats.js';
 export type { Dispatcher } from './dispatch/dispatcher.js';
 export { CAMPAIGN_QUEUES, CAMPAIGN_SCHEDULES, campaignWorkers } from './jobs.js';
