@@ -38,7 +38,8 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     voiceId: 'sbxVoiceLeo000000002',
     tags: ['fundraising', 'reactivation', 'sandbox'],
     createdAtUnixSecs: 1_767_312_000,
-    firstMessage: 'Hello {{first_name}}, Leo here from the Riverside Food Bank, thank you for your past support.',
+    firstMessage:
+      'Hello {{first_name}}, Leo here from the Riverside Food Bank, thank you for your past support.',
     // Locked down, as many production agents are: a campaign cannot change what it says first.
     allowsFirstMessageOverride: false,
   },
@@ -113,7 +114,11 @@ export function agentDetailWire(agent: SandboxAgent) {
     platform_settings: {
       overrides: {
         conversation_config_override: {
-          agent: { first_message: agent.allowsFirstMessageOverride, language: false, prompt: { prompt: false } },
+          agent: {
+            first_message: agent.allowsFirstMessageOverride,
+            language: false,
+            prompt: { prompt: false },
+          },
           tts: { voice_id: false },
         },
         custom_llm_extra_body: false,
