@@ -33,6 +33,12 @@ export async function seedEndedAttempts(db: Queryable, seed: SeedAttempts): Prom
     `WITH n AS (
        SELECT i, $6::bigint + i AS contact_no, ($4::text[])[1 + (i % array_length($4::text[], 1))] AS outcome
          FROM generate_series(0, $3 - 1) AS i
+     ), transcript AS (
+       SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'role', CASE WHEN t % 2 = 0 THEN 'agent' ELSE 'user' END,
+                'message', 'Line ' || t || ' of a call that went on for a while, as calls do.',
+                'timeInCallSecs', t * 5)), '[]'::jsonb) AS lines
+         FROM generate_series(1, $7) AS t
      ), contacts AS (
        INSERT INTO campaign_contacts (portal_id, campaign_id, contact_id, phone_e164, time_zones, state, first_name,
                                       attempts, last_outcome, last_attempt_at)
@@ -54,14 +60,10 @@ export async function seedEndedAttempts(db: Queryable, seed: SeedAttempts): Prom
               'conversationId', 'conv_seed_' || $2::text || '_' || c.contact_id,
               'pledgeAmount', CASE WHEN c.last_outcome = 'pledged' THEN 25 + (c.contact_id::bigint % 4) * 25 END,
               'pledgeFrequency', CASE WHEN c.last_outcome = 'pledged' THEN 'monthly' END,
-              'transcript', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                  'role', CASE WHEN t % 2 = 0 THEN 'agent' ELSE 'user' END,
-                  'message', 'Line ' || t || ' of a call that went on for a while, as calls do.',
-                  'timeInCallSecs', t * 5)), '[]'::jsonb)
-                FROM generate_series(1, $7) AS t)),
+              'transcript', transcript.lines),
             c.last_attempt_at, c.last_attempt_at, c.last_attempt_at + interval '2 seconds',
             c.last_attempt_at + interval '90 seconds'
-       FROM contacts c`,
+       FROM contacts c, transcript`,
     [
       seed.portalId,
       seed.campaignId,
