@@ -23,6 +23,7 @@ import { callerOf } from '../http/hubspot-signed.js';
 import { toCampaignView } from './campaign-view.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { campaignIdOf, parseBody, parseQuery } from './parse-input.js';
+import { fromUpstream } from './upstream.js';
 
 type Control = (
   deps: ServiceDeps,
@@ -50,7 +51,10 @@ export function campaignRoutes(ctx: HubSpotSurfaceContext): Router {
   router.post('/api/campaigns', async (req, res) => {
     const { portalId, userId } = callerOf(res);
     const { idempotencyKey, ...campaign } = parseBody(createCampaignRequestSchema, req.body);
-    const created = await createCampaign(deps, portalId, campaign, { actor: { userId }, idempotencyKey });
+    // Create checks the list, agent and number with HubSpot and ElevenLabs.
+    const created = await fromUpstream(() =>
+      createCampaign(deps, portalId, campaign, { actor: { userId }, idempotencyKey }),
+    );
     res.status(201).json(toCampaignView(created));
   });
 
@@ -79,7 +83,8 @@ export function campaignRoutes(ctx: HubSpotSurfaceContext): Router {
     const { portalId, userId } = callerOf(res);
     const campaignId = campaignIdOf(req);
     const edit = parseBody(editCampaignRequestSchema, req.body);
-    const updated = await editCampaign(deps, portalId, campaignId, edit, { userId });
+    // A first message is checked against the agent's settings in ElevenLabs.
+    const updated = await fromUpstream(() => editCampaign(deps, portalId, campaignId, edit, { userId }));
     res.json(toCampaignView(updated));
   });
 

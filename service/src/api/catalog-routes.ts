@@ -25,7 +25,7 @@ export function catalogRoutes(ctx: HubSpotSurfaceContext): Router {
   router.get('/api/hubspot/lists', async (req, res) => {
     const { portalId } = callerOf(res);
     const query = parseQuery(hubspotListsQuerySchema, req.query);
-    const page = await fromUpstream('HubSpot', () => deps.hubspot.forPortal(portalId).searchLists(query));
+    const page = await fromUpstream(() => deps.hubspot.forPortal(portalId).searchLists(query));
     const body: HubSpotListsPage = {
       items: page.lists.map((l) => ({
         listId: l.listId,
@@ -40,12 +40,12 @@ export function catalogRoutes(ctx: HubSpotSurfaceContext): Router {
   });
 
   router.get('/api/elevenlabs/agents', async (_req, res) => {
-    const items: AgentView[] = await fromUpstream('ElevenLabs', () => agentViews(deps.elevenlabs));
+    const items: AgentView[] = await fromUpstream(() => agentViews(deps.elevenlabs));
     res.json({ items });
   });
 
   router.get('/api/elevenlabs/phone-numbers', async (_req, res) => {
-    const numbers = await fromUpstream('ElevenLabs', () => deps.elevenlabs.listPhoneNumbers());
+    const numbers = await fromUpstream(() => deps.elevenlabs.listPhoneNumbers());
     const items: PhoneNumberView[] = numbers.map((n) => ({
       phoneNumberId: n.phoneNumberId,
       phoneNumber: n.phoneNumber,
@@ -58,7 +58,7 @@ export function catalogRoutes(ctx: HubSpotSurfaceContext): Router {
   });
 
   router.get('/api/elevenlabs/voices', async (_req, res) => {
-    const voices = await fromUpstream('ElevenLabs', () => deps.elevenlabs.listVoices());
+    const voices = await fromUpstream(() => deps.elevenlabs.listVoices());
     const items: VoiceView[] = voices.map((v) => ({
       voiceId: v.voiceId,
       name: v.name,

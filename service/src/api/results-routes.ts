@@ -95,6 +95,11 @@ export function resultRoutes(ctx: HubSpotSurfaceContext): Router {
       // Donors' numbers and pledges: no cache keeps a copy.
       'Cache-Control': 'no-store',
     });
+    // Express answers HEAD with the GET route: the headers say what a download would be, without reading it.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     const scope = { portalId: campaign.portalId, campaignId: campaign.id, outcome: query.outcome ?? null };
     try {
       // pipeline respects backpressure (the next page is read once the socket drained) and stops reading when

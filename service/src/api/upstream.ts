@@ -3,21 +3,26 @@ import { ElevenLabsApiError } from '../elevenlabs/index.js';
 import { HubSpotApiError } from '../hubspot/index.js';
 
 /**
- * A catalog read that HubSpot or ElevenLabs failed (after the clients' own retries) is a 502 saying which system
- * and why, not a 500: the card can tell the fundraiser to try again, and nothing of ours is wrong.
+ * A request that HubSpot or ElevenLabs failed (after the clients' own retries) is a 502 saying which system and
+ * why, not a 500: the card can tell the fundraiser to try again, and nothing of ours is wrong. Any other error
+ * (ours: a 400, a 404, a bug) passes through untouched.
  */
-export async function fromUpstream<T>(system: 'HubSpot' | 'ElevenLabs', read: () => Promise<T>): Promise<T> {
+export async function fromUpstream<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await read();
+    return await call();
   } catch (error) {
-    if (error instanceof HubSpotApiError || error instanceof ElevenLabsApiError) {
-      throw new AppError({
-        code: 'upstream_unavailable',
-        status: 502,
-        message: `${system} could not be read: ${error.message}`,
-        cause: error,
-      });
-    }
-    throw error;
+    const system =
+      error instanceof HubSpotApiError
+        ? 'HubSpot'
+        : error instanceof ElevenLabsApiError
+          ? 'ElevenLabs'
+          : null;
+    if (system === null || !(error instanceof Error)) throw error;
+    throw new AppError({
+      code: 'upstream_unavailable',
+      status: 502,
+      message: `${system} could not be reached or refused the request: ${error.message}`,
+      cause: error,
+    });
   }
 }

@@ -115,14 +115,14 @@ describe('campaigns through the signed API', () => {
     expect(refused.body.error).toMatchObject({ code: 'invalid_request', field: 'firstMessage' });
     expect(await tableCounts(t.service)).toEqual(before);
 
-    const allowed = await t.portalA.post('/api/campaigns', {
-      ...t.campaignBody,
+    // Waits for its import too, so the counts below see only what the edit does.
+    const allowed = await t.createImportedCampaign({
       agentId: openAgent?.agentId,
       firstMessage: 'Hello {{first_name}}',
-      idempotencyKey: 'first-message-open',
     });
-    expect(allowed.status).toBe(201);
-    expect(allowed.body.firstMessage).toBe('Hello {{first_name}}');
+    expect((await t.portalA.get(`/api/campaigns/${allowed.id}`)).body.firstMessage).toBe(
+      'Hello {{first_name}}',
+    );
 
     const locked = await t.createImportedCampaign({ agentId: lockedAgent?.agentId });
     const beforeEdit = await tableCounts(t.service);

@@ -184,6 +184,14 @@ describe("a campaign's results", () => {
     expect(byContact.get('900')).toMatchObject({ status: 'placed', outcome: '', ended_at: '' });
   });
 
+  it('answers HEAD with the download headers and no body', async () => {
+    const call = t.portalA.sign('HEAD', `/api/campaigns/${campaignId}/export.csv`);
+    const answer = await fetch(call.url, { method: 'HEAD', headers: call.headers });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-disposition')).toMatch(/^attachment; /);
+    expect(await answer.text()).toBe('');
+  });
+
   it('exports only the outcome asked for', async () => {
     const answer = await download(`/api/campaigns/${campaignId}/export.csv?outcome=declined`);
     const rows = parseCsv((await answer.text()).replace(/^\uFEFF/, '')).slice(1);
