@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { settleBenchServer, startBenchServer } from './bench-postgres.js';
 import type { Benchmark } from './bench-types.js';
+import { csvExportBenchmark } from './csv-export.bench.js';
 import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { lostWebhooksBenchmark } from './lost-webhooks.bench.js';
 import { providerLimitBenchmark } from './provider-limit.bench.js';
@@ -18,6 +19,7 @@ export const benchmarks: readonly Benchmark[] = [
   webhooksBenchmark,
   lostWebhooksBenchmark,
   providerLimitBenchmark,
+  csvExportBenchmark,
 ];
 
 function selected(names: readonly string[]): Benchmark[] {

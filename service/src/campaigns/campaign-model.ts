@@ -1,6 +1,6 @@
 import type { CampaignStatus, RetryPolicy } from '@fundraising/shared';
 import type { Queryable } from '../db/pool.js';
-import { queryRow, type RowOf } from '../db/statement.js';
+import { queryRow, queryRows, type RowOf } from '../db/statement.js';
 import * as q from './queries.js';
 
 /** A campaign as the engine works with it (the row, typed and in domain units). */
@@ -110,4 +110,16 @@ export async function lockCampaign(
   if (!UUID.test(campaignId)) return null;
   const row = await queryRow(db, q.LOCK_CAMPAIGN, [portalId, campaignId]);
   return row ? campaignFromRow(row) : null;
+}
+
+/** A page of one portal's campaigns, newest first; `total` counts every campaign matching the filter. */
+export async function listCampaigns(
+  db: Queryable,
+  portalId: number,
+  page: { status?: CampaignStatus | undefined; offset: number; limit: number },
+): Promise<{ campaigns: Campaign[]; total: number }> {
+  const status = page.status ?? null;
+  const rows = await queryRows(db, q.LIST_CAMPAIGNS, [portalId, status, page.offset, page.limit]);
+  const total = rows[0]?.total ?? (await queryRow(db, q.COUNT_CAMPAIGNS, [portalId, status]))?.n ?? 0;
+  return { campaigns: rows.map(campaignFromRow), total };
 }

@@ -5,7 +5,7 @@
  */
 
 export { type CallNowInput, callContactNow } from './call-now/call-contact-now.js';
-export { type Campaign, findCampaign, lockCampaign } from './campaign-model.js';
+export { type Campaign, findCampaign, listCampaigns, lockCampaign } from './campaign-model.js';
 export { type CampaignStats, campaignStats } from './campaign-stats.js';
 export type { Dispatcher } from './dispatch/dispatcher.js';
 export { ENROLLING_STATUSES, type EnrolledRow, enrolContacts } from './enrol/enrol-contacts.js';

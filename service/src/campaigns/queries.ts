@@ -54,6 +54,22 @@ export const FIND_CAMPAIGN = sql<
   [portalId: number, campaignId: string]
 >(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2`);
 
+/**
+ * A page of one portal's campaigns, newest first, optionally of one status, with the count of all that match
+ * (campaigns_portal index). A portal has hundreds of campaigns at most, so offset paging is cheap.
+ */
+export const LIST_CAMPAIGNS = sql<
+  RowOf<typeof FIND_CAMPAIGN> & { total: number },
+  [portalId: number, status: CampaignStatus | null, offset: number, limit: number]
+>(`SELECT ${CAMPAIGN_COLUMNS}, count(*) OVER ()::int AS total FROM campaigns
+    WHERE portal_id = $1 AND ($2::text IS NULL OR status = $2)
+    ORDER BY created_at DESC, id DESC OFFSET $3 LIMIT $4`);
+
+/** How many campaigns match, for a page past the end (which has no row to carry the window count). */
+export const COUNT_CAMPAIGNS = sql<{ n: number }, [portalId: number, status: CampaignStatus | null]>(
+  'SELECT count(*)::int AS n FROM campaigns WHERE portal_id = $1 AND ($2::text IS NULL OR status = $2)',
+);
+
 /** Same, locking the row for the rest of the transaction. */
 export const LOCK_CAMPAIGN = sql<RowOf<typeof FIND_CAMPAIGN>, [portalId: number, campaignId: string]>(
   `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE portal_id = $1 AND id = $2 FOR UPDATE`,

@@ -6,16 +6,18 @@ import { type Conversation, conversationSchema } from './conversation-schema.js'
 import { buildDialBody, dialResultFromAnswer, dialResultFromError } from './dial.js';
 import { ElevenLabsApiError, readApiError, transportFailure } from './errors.js';
 import {
+  agentDetailSchema,
   agentsPageSchema,
   conversationsPageSchema,
   phoneNumbersSchema,
+  toAgentDetails,
   toAgents,
   toConversationSummaries,
   toPhoneNumbers,
   toVoices,
   voicesSchema,
 } from './read-schemas.js';
-import type { Agent, DialResult, ElevenLabsApi, OutboundCallRequest } from './types.js';
+import type { Agent, AgentDetails, DialResult, ElevenLabsApi, OutboundCallRequest } from './types.js';
 
 export interface ElevenLabsClientOptions {
   apiKey: string;
@@ -183,6 +185,11 @@ export function createElevenLabsClient(options: ElevenLabsClientOptions): Eleven
     return agents;
   }
 
+  async function getAgent(agentId: string): Promise<AgentDetails | null> {
+    const body = await getJson(`/v1/convai/agents/${encodeURIComponent(agentId)}`, {}, agentDetailSchema);
+    return body === null ? null : toAgentDetails(body);
+  }
+
   async function previewSpeech(voiceId: string, text: string): Promise<Buffer> {
     try {
       const stream = await sdk.textToSpeech.convert(
@@ -201,6 +208,7 @@ export function createElevenLabsClient(options: ElevenLabsClientOptions): Eleven
     getConversation,
     listConversations,
     listAgents,
+    getAgent,
     listPhoneNumbers: async () =>
       toPhoneNumbers(await getRequired('/v1/convai/phone-numbers', {}, phoneNumbersSchema)),
     listVoices: async () => toVoices(await getRequired('/v1/voices', {}, voicesSchema)),

@@ -32,6 +32,10 @@ export function buildDialBody(req: OutboundCallRequest): SdkDialBody {
       userId: req.userId,
       // attempt_id last: a caller's variable of that name must not hide ours.
       dynamicVariables: { ...req.dynamicVariables, attempt_id: req.userId },
+      // Only when the campaign has one: an override the agent does not allow fails the whole call.
+      ...(req.firstMessage
+        ? { conversationConfigOverride: { agent: { firstMessage: req.firstMessage } } }
+        : {}),
     },
     telephonyCallConfig: { ringingTimeoutSecs },
   };

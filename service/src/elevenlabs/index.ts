@@ -15,6 +15,7 @@ export { DEFAULT_RINGING_TIMEOUT_SECS, MIN_RINGING_TIMEOUT_SECS } from './dial.j
 export { ElevenLabsApiError, type ElevenLabsFailure } from './errors.js';
 export type {
   Agent,
+  AgentDetails,
   ConversationListQuery,
   ConversationPage,
   ConversationSummary,

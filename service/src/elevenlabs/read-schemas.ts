@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Agent, ConversationSummary, PhoneNumber, Voice } from './types.js';
+import type { Agent, AgentDetails, ConversationSummary, PhoneNumber, Voice } from './types.js';
 
 /**
  * Wire (snake_case) schemas of the list endpoints, each with its mapping into our types. Field names are the
@@ -36,6 +36,47 @@ export function toAgents(page: z.output<typeof agentsPageSchema>): Agent[] {
     lastCallTimeUnixSecs: a.last_call_time_unix_secs ?? null,
     archived: a.archived ?? false,
   }));
+}
+
+/**
+ * `GET /v1/convai/agents/{agent_id}` (GetAgentResponseModel), only the parts a campaign reads: the voice and first
+ * message in `conversation_config`, and whether the first message may be overridden per call in
+ * `platform_settings.overrides` (ConversationInitiationClientDataConfig). Everything else passes untouched.
+ */
+export const agentDetailSchema = z.looseObject({
+  agent_id: z.string(),
+  name: text,
+  conversation_config: z
+    .looseObject({
+      agent: z.looseObject({ first_message: text, language: text }).nullish(),
+      tts: z.looseObject({ voice_id: text }).nullish(),
+    })
+    .nullish(),
+  platform_settings: z
+    .looseObject({
+      overrides: z
+        .looseObject({
+          conversation_config_override: z
+            .looseObject({ agent: z.looseObject({ first_message: z.boolean().nullish() }).nullish() })
+            .nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+
+export function toAgentDetails(a: z.output<typeof agentDetailSchema>): AgentDetails {
+  const config = a.conversation_config;
+  return {
+    agentId: a.agent_id,
+    name: a.name ?? a.agent_id,
+    voiceId: config?.tts?.voice_id ?? null,
+    // An empty first message means the agent waits for the callee to speak.
+    firstMessage: config?.agent?.first_message || null,
+    language: config?.agent?.language ?? null,
+    allowsFirstMessageOverride:
+      a.platform_settings?.overrides?.conversation_config_override?.agent?.first_message === true,
+  };
 }
 
 /** `GET /v1/convai/phone-numbers` answers a bare array, discriminated by `provider`. */

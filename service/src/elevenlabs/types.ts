@@ -23,6 +23,11 @@ export interface OutboundCallRequest {
   userId: string;
   /** How long the phone rings before giving up; at least 15, 30 when omitted. */
   ringingTimeoutSecs?: number;
+  /**
+   * The campaign's opening line, replacing the agent's own for this call (sent as the override
+   * `conversation_config_override.agent.first_message`; the agent must allow it). Omitted: the agent's own.
+   */
+  firstMessage?: string;
 }
 
 /**
@@ -82,6 +87,22 @@ export interface Agent {
   archived: boolean;
 }
 
+/** One agent as GET /v1/convai/agents/{agent_id} describes it: what a campaign needs to know before using it. */
+export interface AgentDetails {
+  agentId: string;
+  name: string;
+  /** The TTS voice the agent speaks with (conversation_config.tts.voice_id). */
+  voiceId: string | null;
+  /** The agent's own opening line (conversation_config.agent.first_message); null when it waits for the callee. */
+  firstMessage: string | null;
+  language: string | null;
+  /**
+   * Whether a call may replace the first message (platform_settings.overrides.conversation_config_override.agent
+   * .first_message): ElevenLabs refuses an override the agent's security settings do not allow.
+   */
+  allowsFirstMessageOverride: boolean;
+}
+
 export interface PhoneNumber {
   phoneNumberId: string;
   /** E.164 as ElevenLabs stores it. */
@@ -119,6 +140,8 @@ export interface ElevenLabsApi {
   listConversations(query: ConversationListQuery): Promise<ConversationPage>;
   /** Every agent of the workspace (follows the cursor). */
   listAgents(): Promise<Agent[]>;
+  /** One agent's settings (voice, first message, which overrides it allows); null on 404. */
+  getAgent(agentId: string): Promise<AgentDetails | null>;
   listPhoneNumbers(): Promise<PhoneNumber[]>;
   listVoices(): Promise<Voice[]>;
   /** A short text-to-speech sample, MP3 bytes. */

@@ -130,6 +130,19 @@ describe('placing a call', () => {
     expect(await contact()).toMatchObject({ state: 'dialing', attempts: 1 });
   });
 
+  it("sends the campaign's first message with the dial, and none when the campaign keeps the agent's own", async () => {
+    const withOwn = await claimedAttempt();
+    await placeCall(deps, { attemptId: withOwn, portalId: PORTAL });
+    expect(elevenlabs.dials[0]).not.toHaveProperty('firstMessage');
+
+    await db.pool.query('TRUNCATE campaigns CASCADE');
+    const id = await claimedAttempt();
+    // Edited after the claim: the dial reads the campaign as it is when the call leaves.
+    await db.pool.query(`UPDATE campaigns SET first_message = 'Hi {{first_name}}, a quick thank-you call'`);
+    await placeCall(deps, { attemptId: id, portalId: PORTAL });
+    expect(elevenlabs.dials[1]).toMatchObject({ firstMessage: 'Hi {{first_name}}, a quick thank-you call' });
+  });
+
   it('running the job again after a placed call does not dial again', async () => {
     const id = await claimedAttempt();
     await placeCall(deps, { attemptId: id, portalId: PORTAL });

@@ -122,6 +122,22 @@ describe('placeOutboundCall on the wire', () => {
     });
   });
 
+  it("sends a campaign's first message as the agent's first_message override, on the wire", async () => {
+    const dial = recordDials();
+    dial.scope.post(SIP_PATH).reply(dial.reply(200, { success: true, message: 'ok', conversation_id: 'c1' }));
+    await client().placeOutboundCall({
+      ...request,
+      provider: 'sip_trunk',
+      firstMessage: 'Hi {{first_name}}!',
+    });
+    expect(dial.seen[0]).toMatchObject({
+      conversation_initiation_client_data: {
+        user_id: 'att_42',
+        conversation_config_override: { agent: { first_message: 'Hi {{first_name}}!' } },
+      },
+    });
+  });
+
   it('logs the dial with the number masked', async () => {
     nock(API).post(TWILIO_PATH).reply(200, fixtureJson(FIXTURES.twilioOutboundCall));
     const lines: string[] = [];

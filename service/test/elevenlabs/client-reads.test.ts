@@ -376,3 +376,52 @@ describe('previewSpeech', () => {
     });
   });
 });
+
+describe('getAgent', () => {
+  it('reads the voice, the first message and whether a call may override it', async () => {
+    api()
+      .get('/v1/convai/agents/agent_1')
+      .reply(200, {
+        agent_id: 'agent_1',
+        name: 'Spring caller',
+        conversation_config: {
+          agent: { first_message: 'Hi {{first_name}}', language: 'en', prompt: { prompt: 'x' } },
+          tts: { voice_id: 'voice_1', model_id: 'eleven_flash_v2' },
+        },
+        metadata: { created_at_unix_secs: 1 },
+        platform_settings: {
+          overrides: { conversation_config_override: { agent: { first_message: true, language: false } } },
+        },
+      });
+    expect(await client().getAgent('agent_1')).toEqual({
+      agentId: 'agent_1',
+      name: 'Spring caller',
+      voiceId: 'voice_1',
+      firstMessage: 'Hi {{first_name}}',
+      language: 'en',
+      allowsFirstMessageOverride: true,
+    });
+  });
+
+  it('counts an absent override setting as not allowed, and an empty first message as none', async () => {
+    api()
+      .get('/v1/convai/agents/agent_2')
+      .reply(200, {
+        agent_id: 'agent_2',
+        name: 'Locked',
+        conversation_config: { agent: { first_message: '' } },
+      });
+    expect(await client().getAgent('agent_2')).toMatchObject({
+      firstMessage: null,
+      voiceId: null,
+      allowsFirstMessageOverride: false,
+    });
+  });
+
+  it('returns null on a 404', async () => {
+    api()
+      .get('/v1/convai/agents/gone')
+      .reply(404, { detail: { status: 'not_found', message: 'gone' } });
+    expect(await client().getAgent('gone')).toBeNull();
+  });
+});

@@ -74,6 +74,8 @@ export async function placeCall(
     dynamicVariables: { ...attempt.variables, campaign_name: attempt.campaign_name },
     userId: attempt.id,
     ringingTimeoutSecs: deps.settings.ringingTimeoutSecs,
+    // The campaign's opening line, read with the attempt: an edit made before this dial applies to it.
+    ...(attempt.first_message === null ? {} : { firstMessage: attempt.first_message }),
   });
   checkpoint('answered');
   await recordDialResult(deps, attempt, result);

@@ -33,6 +33,7 @@ export const LOAD_ATTEMPT = sql<
     consent_property: string;
     require_consent: boolean;
     dials_per_second: string;
+    first_message: string | null;
     crm_check: StoredDialCheck | null;
     crm_checked_at: Date | null;
   },
@@ -43,7 +44,7 @@ export const LOAD_ATTEMPT = sql<
          cc.time_zones, cc.us_state, cc.variables, cc.attempts, cc.crm_check, cc.crm_checked_at,
          c.status AS campaign_status, c.agent_id, c.phone_provider, c.name AS campaign_name,
          c.calling_days, c.window_start_minute, c.window_end_minute, c.blackout_dates::text[] AS blackout_dates,
-         c.dnc_property, c.consent_property, c.require_consent, c.dials_per_second
+         c.dnc_property, c.consent_property, c.require_consent, c.dials_per_second, c.first_message
     FROM call_attempts a
     JOIN campaign_contacts cc ON cc.id = a.campaign_contact_id AND cc.portal_id = a.portal_id
     JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id

@@ -6,6 +6,7 @@ import { execute } from '../../db/statement.js';
 import { type Campaign, findCampaign, lockCampaign } from '../campaign-model.js';
 import * as q from '../queries.js';
 import { type Actor, recordChange, SERVICE_ACTOR } from './campaign-changes.js';
+import { assertFirstMessageAllowed } from './first-message.js';
 import { scheduleContacts } from './schedule-contacts.js';
 
 /**
@@ -122,6 +123,12 @@ export async function editCampaign(
   actor: Actor = SERVICE_ACTOR,
 ): Promise<Campaign> {
   const edit = editCampaignSchema.parse(body);
+  if (typeof edit.firstMessage === 'string') {
+    // A campaign's agent never changes, so checking it before the transaction is not racy.
+    const current = await findCampaign(deps.pool, portalId, campaignId);
+    if (!current) throw AppError.notFound(`campaign ${campaignId}`);
+    await assertFirstMessageAllowed(deps.elevenlabs, current.agentId);
+  }
   const now = deps.clock.now();
   await withTransaction(deps.pool, async (tx) => {
     const campaign = await lockCampaign(tx, portalId, campaignId);

@@ -8,6 +8,7 @@ import { type Campaign, findCampaign } from '../campaign-model.js';
 import { enqueueImport } from '../import/index.js';
 import * as q from '../queries.js';
 import { type Actor, recordChange, SERVICE_ACTOR } from './campaign-changes.js';
+import { assertFirstMessageAllowed } from './first-message.js';
 
 export interface CreateOptions {
   readonly actor?: Actor;
@@ -51,6 +52,7 @@ export async function createCampaign(
   if (!agents.some((a) => a.agentId === input.agentId)) {
     throw AppError.badRequest('agentId', `no ElevenLabs agent ${input.agentId}`);
   }
+  if (input.firstMessage !== undefined) await assertFirstMessageAllowed(deps.elevenlabs, input.agentId);
 
   const created = await withTransaction(deps.pool, async (tx): Promise<{ id: string | null }> => {
     const inserted = await queryRow(tx, q.INSERT_CAMPAIGN, [

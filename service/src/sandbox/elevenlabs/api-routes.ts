@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isoAt, type SandboxClock } from '../http-server.js';
 import type { CallSimulator, DialRecord } from './calls.js';
 import {
+  agentDetailWire,
   agentSummaryWire,
   findAgent,
   findPhoneNumber,
@@ -236,6 +237,12 @@ export function elevenLabsApiRoutes(ctx: ElevenLabsApiContext): Router {
       agentSummaryWire(a, lastCall(a.agentId)),
     );
     return res.json({ agents, next_cursor: null, has_more: false });
+  });
+
+  router.get('/v1/convai/agents/:agentId', (req, res) => {
+    const agent = findAgent(String(req.params.agentId));
+    if (!agent) return detail(res, 404, 'agent_not_found', `Agent ${req.params.agentId} not found`);
+    return res.json(agentDetailWire(agent));
   });
 
   router.get('/v1/convai/phone-numbers', (_req, res) => res.json(SANDBOX_PHONE_NUMBERS.map(phoneNumberWire)));

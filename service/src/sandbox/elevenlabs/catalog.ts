@@ -10,6 +10,9 @@ export interface SandboxAgent {
   readonly voiceId: string;
   readonly tags: readonly string[];
   readonly createdAtUnixSecs: number;
+  readonly firstMessage: string;
+  /** The agent's security setting: may a call replace its first message? */
+  readonly allowsFirstMessageOverride: boolean;
 }
 
 export interface SandboxPhoneNumber {
@@ -26,6 +29,8 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     voiceId: 'sbxVoiceAva000000001',
     tags: ['fundraising', 'sandbox'],
     createdAtUnixSecs: 1_767_225_600,
+    firstMessage: 'Hi {{first_name}}, this is Ava from the Riverside Food Bank. Do you have a minute?',
+    allowsFirstMessageOverride: true,
   },
   {
     agentId: 'agent_sbx02lapseddonorreactiv00',
@@ -33,6 +38,10 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     voiceId: 'sbxVoiceLeo000000002',
     tags: ['fundraising', 'reactivation', 'sandbox'],
     createdAtUnixSecs: 1_767_312_000,
+    firstMessage:
+      'Hello {{first_name}}, Leo here from the Riverside Food Bank, thank you for your past support.',
+    // Locked down, as many production agents are: a campaign cannot change what it says first.
+    allowsFirstMessageOverride: false,
   },
 ];
 
@@ -82,6 +91,43 @@ export function agentSummaryWire(agent: SandboxAgent, lastCallUnixSecs: number |
     access_info: ACCESS_INFO,
     last_call_time_unix_secs: lastCallUnixSecs,
     archived: false,
+  };
+}
+
+/**
+ * GET /v1/convai/agents/{agent_id} (GetAgentResponseModel), with the parts the service reads filled in and the
+ * other required ones present in a plausible minimal form.
+ */
+export function agentDetailWire(agent: SandboxAgent) {
+  return {
+    agent_id: agent.agentId,
+    name: agent.name,
+    conversation_config: {
+      agent: {
+        first_message: agent.firstMessage,
+        language: 'en',
+        prompt: { prompt: 'You are a friendly fundraising caller for a food bank.', llm: 'gemini-2.0-flash' },
+      },
+      tts: { model_id: 'eleven_flash_v2', voice_id: agent.voiceId },
+    },
+    metadata: { created_at_unix_secs: agent.createdAtUnixSecs },
+    platform_settings: {
+      overrides: {
+        conversation_config_override: {
+          agent: {
+            first_message: agent.allowsFirstMessageOverride,
+            language: false,
+            prompt: { prompt: false },
+          },
+          tts: { voice_id: false },
+        },
+        custom_llm_extra_body: false,
+        enable_conversation_initiation_client_data_from_webhook: false,
+      },
+    },
+    phone_numbers: [],
+    access_info: ACCESS_INFO,
+    tags: [...agent.tags],
   };
 }
 

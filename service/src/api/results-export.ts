@@ -1,0 +1,52 @@
+import type { CallOutcome } from '@fundraising/shared';
+import type { Queryable } from '../db/pool.js';
+import { queryRows } from '../db/statement.js';
+import { EXPORT_COLUMNS, toAttemptView } from './attempt-view.js';
+import { csvRow } from './csv.js';
+import { EXPORT_PAGE, EXPORT_START } from './results-queries.js';
+
+/** Rows read per query: a page is a few hundred KB of CSV, so memory holds about one page whatever the size. */
+export const EXPORT_PAGE_ROWS = 1000;
+
+/** Excel reads a CSV as the machine's code page unless it starts with a byte-order mark; other readers skip it. */
+const UTF8_BOM = '\uFEFF';
+
+export interface ExportProgress {
+  rows: number;
+}
+
+/**
+ * A campaign's attempts as CSV text, one chunk per keyset page, oldest first. Pulled by the stream it is piped
+ * into, so the next page is read only when the client has taken the last one: a 100,000-attempt campaign is never
+ * held in memory, and a client that goes away stops the reads.
+ */
+export async function* attemptsCsv(
+  db: Queryable,
+  scope: { portalId: number; campaignId: string; outcome: CallOutcome | null },
+  progress: ExportProgress = { rows: 0 },
+  pageRows = EXPORT_PAGE_ROWS,
+): AsyncGenerator<string> {
+  yield UTF8_BOM + csvRow(EXPORT_COLUMNS.map((c) => c.header));
+  let after: { at: string; id: string } = EXPORT_START;
+  for (;;) {
+    const rows = await queryRows(db, EXPORT_PAGE, [
+      scope.campaignId,
+      scope.portalId,
+      scope.outcome,
+      after.at,
+      after.id,
+      pageRows,
+    ]);
+    const last = rows.at(-1);
+    if (!last) return;
+    let chunk = '';
+    for (const row of rows) {
+      const attempt = toAttemptView(row);
+      chunk += csvRow(EXPORT_COLUMNS.map((c) => c.cell(attempt)));
+    }
+    progress.rows += rows.length;
+    yield chunk;
+    if (rows.length < pageRows) return;
+    after = { at: last.key_at, id: last.attempt_id };
+  }
+}
