@@ -23,8 +23,9 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const requestId = req.id;
   if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    const first = issues[0] ?? { path: '', message: 'invalid input' };
+    // An issue with no path is about the body as a whole (missing, or not an object): name it `body`.
+    const issues = err.issues.map((i) => ({ path: formatPath(i.path) || 'body', message: i.message }));
+    const first = issues[0] ?? { path: 'body', message: 'invalid input' };
     const body: ErrorBody = {
       error: {
         code: 'invalid_request',

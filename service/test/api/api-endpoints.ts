@@ -42,6 +42,11 @@ export interface EndpointDescriptor {
   readonly body?: (objects: PortalObjects) => Body;
   /** What the path addresses: a portal's own object (another portal's → 404), or nothing (portal-wide). */
   readonly addresses: 'campaign' | 'contact' | 'attempt' | null;
+  /**
+   * What another portal's object gets: a 404 (default), or, for a contact's history and state (a contact never
+   * called is a normal, empty answer for the contact tab), the empty answer: 200 with nothing of the other portal.
+   */
+  readonly otherPortal?: 'not_found' | 'nothing_shown';
   /** The status of the valid request made by the owner. */
   readonly okStatus: number;
   /** Whether the valid request changes data (its owner's call runs after every other check). */
@@ -246,6 +251,114 @@ export function campaignEndpoints(create: CreateFixture): EndpointDescriptor[] {
           name: 'unknown outcome',
           path: (o) => `${campaign('active')(o)}/export.csv?outcome=great`,
           field: 'outcome',
+        },
+      ],
+    },
+  ];
+}
+
+/** A contact every sandbox portal's fake HubSpot has (the demo contacts 20001–20020). */
+const HUBSPOT_CONTACT = '20001';
+
+/** The contact endpoints: history, state, do-not-call, call-now; and the voice preview. */
+export function contactEndpoints(): EndpointDescriptor[] {
+  const contactPath = (suffix: string) => (o: PortalObjects) => `/api/contacts/${o.contactId}/${suffix}`;
+  return [
+    {
+      method: 'GET',
+      route: '/api/contacts/:contactId/calls',
+      path: (o) => `${contactPath('calls')(o)}?offset=0&limit=10`,
+      addresses: 'contact',
+      otherPortal: 'nothing_shown',
+      okStatus: 200,
+      mutates: false,
+      malformed: [
+        { name: 'contact id not digits', path: () => '/api/contacts/abc/calls', field: 'contactId' },
+        { name: 'limit zero', path: (o) => `${contactPath('calls')(o)}?limit=0`, field: 'limit' },
+        { name: 'limit too big', path: (o) => `${contactPath('calls')(o)}?limit=201`, field: 'limit' },
+        { name: 'negative offset', path: (o) => `${contactPath('calls')(o)}?offset=-1`, field: 'offset' },
+      ],
+    },
+    {
+      method: 'GET',
+      route: '/api/contacts/:contactId/state',
+      path: contactPath('state'),
+      addresses: 'contact',
+      otherPortal: 'nothing_shown',
+      okStatus: 200,
+      mutates: false,
+      malformed: [
+        {
+          name: 'contact id with a leading zero',
+          path: () => '/api/contacts/0123/state',
+          field: 'contactId',
+        },
+      ],
+    },
+    {
+      method: 'PUT',
+      route: '/api/contacts/:contactId/do-not-call',
+      path: contactPath('do-not-call'),
+      body: () => ({ doNotCall: true, reason: 'Asked by email' }),
+      addresses: 'contact',
+      okStatus: 200,
+      mutates: true,
+      malformed: [
+        { name: 'not a boolean', body: { doNotCall: 'yes' }, field: 'doNotCall' },
+        { name: 'missing', body: {}, field: 'doNotCall' },
+        { name: 'no body', body: NO_BODY, field: 'doNotCall' },
+        { name: 'reason too long', body: { doNotCall: true, reason: 'x'.repeat(501) }, field: 'reason' },
+        {
+          name: 'override not a boolean',
+          body: { doNotCall: false, overrideOptOut: 'please' },
+          field: 'overrideOptOut',
+        },
+        {
+          name: 'contact id not digits',
+          path: () => '/api/contacts/abc/do-not-call',
+          body: { doNotCall: true },
+          field: 'contactId',
+        },
+      ],
+    },
+    {
+      method: 'POST',
+      route: '/api/contacts/:contactId/call-now',
+      // The owner calls a contact its HubSpot has; another portal's campaign (in the body) is the object at stake.
+      path: () => `/api/contacts/${HUBSPOT_CONTACT}/call-now`,
+      body: (o) => ({ campaignId: o.campaignIds.active, idempotencyKey: `matrix-call-now-${o.portalId}` }),
+      addresses: 'campaign',
+      okStatus: 200,
+      mutates: true,
+      malformed: [
+        { name: 'no campaign', body: { idempotencyKey: 'matrix-call-now-x' }, field: 'campaignId' },
+        { name: 'no idempotency key', body: { campaignId: 'c' }, field: 'idempotencyKey' },
+        { name: 'no body', body: NO_BODY, field: 'body' },
+      ],
+    },
+    {
+      method: 'POST',
+      route: '/api/voices/:voiceId/preview',
+      path: () => '/api/voices/sbxVoiceAva000000001/preview',
+      body: () => ({ text: 'Hi Maria, this is Ava.' }),
+      addresses: null,
+      okStatus: 201,
+      mutates: true,
+      malformed: [
+        { name: 'no text', body: {}, field: 'text' },
+        { name: 'blank text', body: { text: '   ' }, field: 'text' },
+        { name: 'text too long', body: { text: 'x'.repeat(301) }, field: 'text' },
+        {
+          name: 'voice id malformed',
+          path: () => '/api/voices/bad%20voice/preview',
+          body: { text: 'Hello' },
+          field: 'voiceId',
+        },
+        {
+          name: 'unknown voice',
+          path: () => '/api/voices/noSuchVoice123/preview',
+          body: { text: 'Hello' },
+          field: 'voiceId',
         },
       ],
     },
