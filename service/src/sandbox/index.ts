@@ -83,7 +83,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const second = createDemoPortal({
     seed: seed + 1,
     portalId: SECOND_PORTAL_ID,
-    name: 'Riverside Food Bank (sandbox)',
+    name: 'Lakeside Animal Rescue (sandbox)',
   });
   const elevenlabs = await startFakeElevenLabs({
     ...(options.webhookUrl === undefined ? {} : { webhookUrl: options.webhookUrl }),
