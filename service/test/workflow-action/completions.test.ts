@@ -75,13 +75,16 @@ beforeEach(async () => {
   await db.pool.query('DELETE FROM workflow_enrolments');
 });
 
+/** Execution numbers of the callback ids: unique within the file (a clock-made id repeats within a millisecond). */
+let executions = 0;
+
 /** Enrolments in a given status, outputs set when settled; returns their callback ids in order. */
 async function enrolments(
   n: number,
   status = 'settled',
   extra: { expiresInMs?: number; campaignContactId?: string } = {},
 ) {
-  const ids = Array.from({ length: n }, (_, i) => `ap-${PORTAL}-${Date.now()}${i}-1-0`);
+  const ids = Array.from({ length: n }, () => `ap-${PORTAL}-${++executions}-1-0`);
   await db.pool.query(
     `INSERT INTO workflow_enrolments (portal_id, callback_id, campaign_ref, contact_id, status, outputs, execution_state,
                                       expires_at, received_at, updated_at, campaign_contact_id)
