@@ -260,7 +260,12 @@ export function createDemoPortal(
   return {
     portalId,
     name: options.name ?? 'Riverside Food Bank (sandbox)',
-    domain: 'riverside-food-bank.sandbox.example.org',
+    // The account's name as HubSpot makes a domain of it: "Lakeside Animal Rescue (sandbox)" → lakeside-animal-rescue.
+    domain: `${(options.name ?? 'Riverside Food Bank')
+      .replace(/\(sandbox\)/i, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')}.sandbox.example.org`,
     accessToken: sandboxAccessToken(portalId),
     lists: LIST_SPECS.map(makeList),
     contact: (id) => {

@@ -123,11 +123,11 @@ describe('installing the app through OAuth', () => {
     const done = await install(SECOND_PORTAL_ID);
     callbackUrl = done.callbackUrl;
     expectPlainPage(done.page, 200, /Connected/);
-    expect(done.page.text).toContain('riverside-food-bank.sandbox.example.org');
+    expect(done.page.text).toContain('lakeside-animal-rescue.sandbox.example.org');
 
     expect(await portalRow(SECOND_PORTAL_ID)).toMatchObject({
       auth_kind: 'oauth',
-      name: 'riverside-food-bank.sandbox.example.org',
+      name: 'lakeside-animal-rescue.sandbox.example.org',
       status: 'connected',
       status_reason: null,
       installed_by_user_id: 1,
