@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fast',
-          include: ['service/**/*.test.ts', 'shared/**/*.test.ts'],
+          include: ['service/**/*.test.ts', 'shared/**/*.test.ts', 'crm-extension/test/**/*.test.{ts,tsx}'],
           exclude: ['**/node_modules/**', ...SYSTEM_TESTS],
           // These files mostly wait on Postgres or on a local HTTP server: more at once than there are cores, in
           // worker threads (quicker to start than processes). Each file keeps its own module graph: shared ones

@@ -1,0 +1,2 @@
+// Written by `npm run hubspot:configure` from crm-extension/service.config.json: do not edit by hand.
+export const SERVICE_URL = 'https://fundraising.example.org';

@@ -1,0 +1,7 @@
+export * from './api.js';
+export * from './api-campaigns.js';
+export * from './api-contacts.js';
+export * from './campaign.js';
+export * from './classification.js';
+export * from './outcomes.js';
+export * from './workflow-action.js';
