@@ -7,7 +7,8 @@ import {
   TUESDAY_AFTERNOON_NY,
   usPhone,
 } from '../helpers/campaign-fixtures.js';
-import { createTestDatabase, silentLogger, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { recentLogs } from '../helpers/recent-logs.js';
 import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 
@@ -15,12 +16,14 @@ const CONTACTS = Number(process.env.E2E_CONTACTS ?? 500);
 
 let db: TestDatabase;
 let service: RunningService;
+// The service's warnings and errors, shown if the campaign stalls (a stall with nothing dialled was seen in CI).
+const logs = recentLogs('warn');
 
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
     config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e' }),
-    logger: silentLogger,
+    logger: logs.logger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500 },
     sandboxOptions: { concurrencyLimit: 20 },
@@ -86,7 +89,16 @@ describe('outcomes end to end on the sandbox', () => {
           ).rows,
         ),
       { stallMs: 150_000, intervalMs: 500, what: 'every contact finished and written back' },
-    );
+    ).catch(async (error: unknown) => {
+      const activity = await db.pool.query(
+        `SELECT state, wait_event_type, wait_event, now() - xact_start AS in_transaction, left(query, 160) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      throw new Error(
+        `${(error as Error).message}\nconnections: ${JSON.stringify(activity.rows)}\n` +
+          `service warnings and errors:\n${logs.lines().join('\n')}`,
+      );
+    });
 
     const dropped = sandbox.elevenlabs.record.webhooks.filter((w) => w.dropped).length;
     expect(dropped).toBeGreaterThan(0);
