@@ -64,7 +64,11 @@ const component = z.looseObject({
 });
 
 const files = readHsmetaFiles();
-const components = files.map((f) => ({ file: f.file, ...component.parse(f.json) }));
+// Files that do not parse or break the component shape are reported by the first test, not at load.
+const components = files.flatMap((f) => {
+  const parsed = component.safeParse(f.json);
+  return parsed.success ? [{ file: f.file, ...parsed.data }] : [];
+});
 function only(type: (typeof KNOWN_TYPES)[number]) {
   const found = components.filter((c) => c.type === type);
   expect(
@@ -354,6 +358,12 @@ describe('the webhook subscriptions', () => {
 
   it("target the service's webhook route", () => {
     expect(webhooks().settings.targetUrl).toBe(`${SERVICE_URL}${WEBHOOK_PATH}`);
+  });
+
+  it('use routes the service serves (webhooks and OAuth callback)', () => {
+    const routes = (file: string) => readFileSync(path.join(REPO_ROOT, 'service/src', file), 'utf8');
+    expect(routes('hubspot-webhooks/routes.ts')).toContain(`'${WEBHOOK_PATH}'`);
+    expect(routes('install/routes.ts')).toContain(`'${OAUTH_CALLBACK_PATH}'`);
   });
 
   it('are active contact property changes of do-not-call and consent, deletion and privacy deletion', () => {
