@@ -145,7 +145,9 @@ describe('outcomes end to end on the sandbox', () => {
         `(${perCall.toFixed(3)} per call), of which writes ${writes.length} (${writesPerCall.toFixed(3)} per call); ` +
         JSON.stringify(Object.fromEntries(byPath)),
     );
-    expect(perCall).toBeLessThan(0.1);
-    expect(writesPerCall).toBeLessThan(0.1);
+    // Batching bounds, not figures: on a quiet machine ~0.07 per call; a loaded one finishes calls in smaller
+    // groups (0.19 seen with every core busy). Writing per call would be at least 2 per call (engagement + contact).
+    expect(perCall).toBeLessThan(0.5);
+    expect(writesPerCall).toBeLessThan(0.5);
   }, 900_000);
 });
