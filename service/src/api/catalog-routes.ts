@@ -11,8 +11,8 @@ import {
 import { Router } from 'express';
 import { AppError } from '../core/app-error.js';
 import { dialProviderOf } from '../elevenlabs/index.js';
-import { HubSpotApiError } from '../hubspot/index.js';
 import { callerOf } from '../http/hubspot-signed.js';
+import { HubSpotApiError } from '../hubspot/index.js';
 import { agentViews } from './agent-catalog.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { parseQuery } from './parse-input.js';

@@ -20,7 +20,11 @@ describe("a list's sample contact (the wizard's rendered first message)", () => 
     expect(answer.status).toBe(200);
     const sample = sampleContactSchema.parse(answer.body);
     expect(sample.contactId).toMatch(/^\d+$/);
-    expect(Object.keys(sample.properties).sort()).toEqual(['firstname', 'last_gift_amount', 'no_such_property']);
+    expect(Object.keys(sample.properties).sort()).toEqual([
+      'firstname',
+      'last_gift_amount',
+      'no_such_property',
+    ]);
     expect(sample.properties.firstname).toEqual(expect.any(String));
     expect(sample.properties.no_such_property).toBeNull();
   });

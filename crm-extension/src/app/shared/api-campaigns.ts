@@ -98,7 +98,9 @@ export type VoiceView = z.infer<typeof voiceViewSchema>;
 export const voiceListSchema = z.object({ items: z.array(voiceViewSchema) });
 
 /** The `:listId` of GET /api/hubspot/lists/:listId/sample-contact: HubSpot list ids are digits. */
-export const hubspotListIdSchema = z.string().regex(/^\d{1,20}$/, { error: 'expected a HubSpot list id (digits)' });
+export const hubspotListIdSchema = z
+  .string()
+  .regex(/^\d{1,20}$/, { error: 'expected a HubSpot list id (digits)' });
 
 /** HubSpot's internal property names (what a campaign's variableProperties maps to). */
 const PROPERTY_NAME = /^[A-Za-z0-9_]{1,100}$/;
@@ -112,7 +114,14 @@ export const sampleContactQuerySchema = z.object({
     .string({ error: 'expected comma-separated HubSpot property names' })
     .max(5000, { error: 'expected at most 5000 characters' })
     .default('')
-    .transform((raw) => [...new Set(raw.split(',').map((p) => p.trim()).filter((p) => p !== ''))])
+    .transform((raw) => [
+      ...new Set(
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      ),
+    ])
     .refine((names) => names.every((n) => PROPERTY_NAME.test(n)), {
       error: 'expected HubSpot property names (letters, digits, _) separated by commas',
     })
