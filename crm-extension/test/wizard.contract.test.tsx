@@ -126,5 +126,11 @@ describe("the wizard's calls against the service", () => {
     );
     const error = await api.createCampaign(request).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, field: 'window.end' });
+    // Fixed on its step and sent again with the session's key: the refused create did not use the key up.
+    const fixed = await api.createCampaign({
+      ...request,
+      window: { ...request.window, start: '09:00', end: '18:00' },
+    });
+    expect(fixed).toMatchObject({ name: 'Bad window', window: { start: '09:00', end: '18:00' } });
   });
 });

@@ -1,4 +1,14 @@
-import { Button, Input, Link, Select, StepIndicator, Text, TimeInput } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  Input,
+  Link,
+  Select,
+  StepIndicator,
+  Text,
+  TextArea,
+  TimeInput,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../src/app/lib/api-client.js';
@@ -67,7 +77,7 @@ describe('the campaign wizard', () => {
 
     // Only numbers that can dial out are offered; the voice preview opens the rendered audio.
     expect(w.find(Select, { name: 'phoneNumberId' }).props.options.map((o) => o.value)).toEqual(['pn_main']);
-    w.find(Button, { variant: 'secondary' }).trigger('onClick');
+    w.find(Button, (b) => (b.text ?? '').startsWith('Preview the voice')).trigger('onClick');
     await w.waitFor(() =>
       expect(w.find(Link).props.href).toEqual({
         url: 'https://fundraising.example.org/voice-previews/abc.mp3',
@@ -134,6 +144,68 @@ describe('the campaign wizard', () => {
       `POST /api/campaigns/${CAMPAIGN_ID}/start`,
     ]);
     expect(w.posts().at(-1)?.body).toEqual({});
+  });
+
+  it("keeps the agent's own first message when it does not allow overrides, and says so", async () => {
+    const w = renderWizard({ 'POST /api/campaigns': { status: 201, body: campaignView('importing') } });
+    await w.fillAudience();
+    change(w.find(Select, { name: 'agentId' }), 'agent_locked');
+    w.next();
+    await w.waitFor(() => expect(w.step()).toBe(1));
+    expect(w.maybeFind(TextArea, { name: 'firstMessage' })).toBeNull();
+    await w.waitFor(() => expect(w.findAll(Text).map((t) => t.text)).toContain('Hello Ada.'));
+    for (const expected of [2, 3, 4]) {
+      w.next();
+      await w.waitFor(() => expect(w.step()).toBe(expected));
+    }
+    w.next();
+    await w.waitFor(() => expect(w.posts()).toHaveLength(1));
+    expect(w.posts()[0]?.body).not.toHaveProperty('firstMessage');
+    expect(w.posts()[0]?.body).toMatchObject({ agentId: 'agent_locked' });
+  });
+
+  it("sends the campaign's own first message, and shows it rendered for the list's contact", async () => {
+    const w = renderWizard({ 'POST /api/campaigns': { status: 201, body: campaignView('importing') } });
+    await w.fillAudience();
+    w.next();
+    await w.waitFor(() => expect(w.maybeFind(TextArea, { name: 'firstMessage' })).not.toBeNull());
+    change(w.find(TextArea, { name: 'firstMessage' }), 'Hello {{first_name}}, spring is here.');
+    await w.waitFor(() => expect(w.findAll(Text).map((t) => t.text)).toContain('Hello Ada, spring is here.'));
+    // Heard in the agent's voice, as rendered.
+    w.find(Button, (b) => b.text === 'Hear this line').trigger('onClick');
+    await w.waitFor(() => expect(w.maybeFind(Link)).not.toBeNull());
+    expect(w.posts().at(-1)).toMatchObject({
+      path: '/api/voices/voiceAva/preview',
+      body: { text: 'Hello Ada, spring is here.' },
+    });
+    for (const expected of [2, 3, 4]) {
+      w.next();
+      await w.waitFor(() => expect(w.step()).toBe(expected));
+    }
+    w.next();
+    await w.waitFor(() => expect(w.posts().filter((r) => r.path === '/api/campaigns')).toHaveLength(1));
+    expect(w.posts().find((r) => r.path === '/api/campaigns')?.body).toMatchObject({
+      firstMessage: 'Hello {{first_name}}, spring is here.',
+    });
+  });
+
+  it("shows the API's message in an alert when the create fails for another reason, and stays on the review", async () => {
+    const w = renderWizard({
+      'POST /api/campaigns': {
+        status: 502,
+        body: apiError(
+          'upstream_unavailable',
+          'HubSpot could not be reached or refused the request: timeout',
+        ),
+      },
+    });
+    await w.toReview();
+    w.next();
+    await w.waitFor(() =>
+      expect(w.find(Alert).text).toContain('HubSpot could not be reached or refused the request: timeout'),
+    );
+    expect(w.step()).toBe(4);
+    expect(w.onDone).not.toHaveBeenCalled();
   });
 
   it('keeps a window that ends before it starts on its step, with the message on the end field, and sends nothing', async () => {

@@ -1,8 +1,9 @@
-import { Alert, Button, Flex, Heading, Input, Text, TextArea } from '@hubspot/ui-extensions';
+import { Alert, Button, Flex, Heading, Input, Link, Text, TextArea } from '@hubspot/ui-extensions';
 import { useState } from 'react';
 import { RemoteView } from '../../lib/RemoteView.js';
 import { useRemote } from '../../lib/remote-state.js';
-import type { AgentView } from '../../lib/shared.js';
+import { type AgentView, VOICE_PREVIEW_MAX_CHARS } from '../../lib/shared.js';
+import { useAction } from './action-state.js';
 import { errorProps } from './draft.js';
 import { mappedProperties, renderMessage, variablesIn } from './render-message.js';
 import type { StepProps } from './step-props.js';
@@ -82,8 +83,31 @@ export function MessageStep({
           template={template}
           listId={draft.listId}
           mapping={draft.variableProperties}
+          voiceId={agent?.voice?.voiceId ?? null}
           api={api}
         />
+      )}
+    </Flex>
+  );
+}
+
+/** The rendered line in the agent's voice (the preview takes at most VOICE_PREVIEW_MAX_CHARS). */
+function HearLine({ voiceId, line, api }: { voiceId: string; line: string; api: StepProps['api'] }) {
+  const hear = useAction(() => api.voicePreview(voiceId, line.slice(0, VOICE_PREVIEW_MAX_CHARS)));
+  return (
+    <Flex direction="row" gap="sm" align="center">
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={hear.state.status === 'loading'}
+        onClick={() => void hear.run()}
+      >
+        Hear this line
+      </Button>
+      {hear.state.status === 'idle' ? null : (
+        <RemoteView state={hear.state} label="Rendering the line">
+          {({ url }) => <Link href={{ url, external: true }}>Listen</Link>}
+        </RemoteView>
       )}
     </Flex>
   );
@@ -120,11 +144,14 @@ function SamplePreview({
   template,
   listId,
   mapping,
+  voiceId,
   api,
 }: {
   template: string;
   listId: string;
   mapping: Readonly<Record<string, string>>;
+  /** The agent's voice, to hear the rendered line; null when it has none. */
+  voiceId: string | null;
   api: StepProps['api'];
 }) {
   const properties = mappedProperties(mapping);
@@ -134,17 +161,21 @@ function SamplePreview({
   );
   return (
     <RemoteView state={state} label="Loading a contact of the list" onRetry={reload}>
-      {(sample) => (
-        <Flex direction="column" gap="xs">
-          <Text variant="microcopy">For contact {sample.contactId} of the list:</Text>
-          <Text format={{ italic: true }}>{renderMessage(template, mapping, sample.properties)}</Text>
-          {/\{\{/.test(renderMessage(template, mapping, sample.properties)) ? (
-            <Text variant="microcopy">
-              Variables still in braces have no value for this contact (or no property mapped).
-            </Text>
-          ) : null}
-        </Flex>
-      )}
+      {(sample) => {
+        const line = renderMessage(template, mapping, sample.properties);
+        return (
+          <Flex direction="column" gap="xs">
+            <Text variant="microcopy">For contact {sample.contactId} of the list:</Text>
+            <Text format={{ italic: true }}>{line}</Text>
+            {line.includes('{{') ? (
+              <Text variant="microcopy">
+                Variables still in braces have no value for this contact (or no property mapped).
+              </Text>
+            ) : null}
+            {voiceId === null ? null : <HearLine voiceId={voiceId} line={line} api={api} />}
+          </Flex>
+        );
+      }}
     </RemoteView>
   );
 }
