@@ -97,6 +97,45 @@ export const voiceViewSchema = z.object({
 export type VoiceView = z.infer<typeof voiceViewSchema>;
 export const voiceListSchema = z.object({ items: z.array(voiceViewSchema) });
 
+/** The `:listId` of GET /api/hubspot/lists/:listId/sample-contact: HubSpot list ids are digits. */
+export const hubspotListIdSchema = z
+  .string()
+  .regex(/^\d{1,20}$/, { error: 'expected a HubSpot list id (digits)' });
+
+/** HubSpot's internal property names (what a campaign's variableProperties maps to). */
+const PROPERTY_NAME = /^[A-Za-z0-9_]{1,100}$/;
+
+/**
+ * GET /api/hubspot/lists/:listId/sample-contact?properties=firstname,last_gift_amount: the list's first member with
+ * those properties, for the wizard's rendered first-message preview. At most 50 properties, comma-separated.
+ */
+export const sampleContactQuerySchema = z.object({
+  properties: z
+    .string({ error: 'expected comma-separated HubSpot property names' })
+    .max(5000, { error: 'expected at most 5000 characters' })
+    .default('')
+    .transform((raw) => [
+      ...new Set(
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      ),
+    ])
+    .refine((names) => names.every((n) => PROPERTY_NAME.test(n)), {
+      error: 'expected HubSpot property names (letters, digits, _) separated by commas',
+    })
+    .refine((names) => names.length <= 50, { error: 'expected at most 50 properties' }),
+});
+export type SampleContactQuery = z.infer<typeof sampleContactQuerySchema>;
+
+/** A real contact of the list; properties HubSpot has no value for are null. */
+export const sampleContactSchema = z.object({
+  contactId: z.string(),
+  properties: z.record(z.string(), z.string().nullable()),
+});
+export type SampleContact = z.infer<typeof sampleContactSchema>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Campaigns.
 

@@ -1,13 +1,18 @@
 import {
   type AgentView,
   type HubSpotListsPage,
+  hubspotListIdSchema,
   hubspotListsQuerySchema,
   type PhoneNumberView,
+  type SampleContact,
+  sampleContactQuerySchema,
   type VoiceView,
 } from '@fundraising/shared';
 import { Router } from 'express';
+import { AppError } from '../core/app-error.js';
 import { dialProviderOf } from '../elevenlabs/index.js';
 import { callerOf } from '../http/hubspot-signed.js';
+import { HubSpotApiError } from '../hubspot/index.js';
 import { agentViews } from './agent-catalog.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { parseQuery } from './parse-input.js';
@@ -35,6 +40,36 @@ export function catalogRoutes(ctx: HubSpotSurfaceContext): Router {
       })),
       nextOffset: page.offset,
       hasMore: page.hasMore,
+    };
+    res.json(body);
+  });
+
+  // The wizard's rendered first-message preview: one real member of the list, read with the mapped properties.
+  router.get('/api/hubspot/lists/:listId/sample-contact', async (req, res) => {
+    const { portalId } = callerOf(res);
+    const listId = hubspotListIdSchema.safeParse(req.params.listId);
+    if (!listId.success) throw AppError.badRequest('listId', 'expected a HubSpot list id (digits)');
+    const { properties } = parseQuery(sampleContactQuerySchema, req.query);
+    const hubspot = deps.hubspot.forPortal(portalId);
+    const sample = await fromUpstream(async () => {
+      try {
+        // A member deleted since it joined comes back missing: the next few are tried before giving up.
+        const page = await hubspot.getListMembershipsPage(listId.data, undefined, 10);
+        if (page.recordIds.length === 0) return null;
+        const read = await hubspot.batchReadContacts(page.recordIds, properties);
+        const byId = new Map(read.contacts.map((c) => [c.id, c]));
+        const first = page.recordIds.map((id) => byId.get(id)).find((c) => c !== undefined);
+        return first ?? null;
+      } catch (error) {
+        // Another portal's list, or none: the same 404 as any object the caller cannot see.
+        if (error instanceof HubSpotApiError && error.status === 404) return null;
+        throw error;
+      }
+    });
+    if (sample === null) throw AppError.notFound(`a contact of list ${listId.data}`);
+    const body: SampleContact = {
+      contactId: sample.id,
+      properties: Object.fromEntries(properties.map((p) => [p, sample.properties[p] ?? null])),
     };
     res.json(body);
   });

@@ -111,6 +111,27 @@ export function campaignEndpoints(create: CreateFixture): EndpointDescriptor[] {
         { name: 'query too long', path: () => `/api/hubspot/lists?query=${'q'.repeat(201)}`, field: 'query' },
       ],
     },
+    {
+      method: 'GET',
+      route: '/api/hubspot/lists/:listId/sample-contact',
+      path: () => `/api/hubspot/lists/${create.listId}/sample-contact?properties=firstname,last_gift_amount`,
+      // The list is the portal's own in HubSpot (another portal's id is HubSpot's 404, checked in its route test).
+      addresses: null,
+      okStatus: 200,
+      mutates: false,
+      malformed: [
+        {
+          name: 'list id not digits',
+          path: () => '/api/hubspot/lists/spring/sample-contact?properties=firstname',
+          field: 'listId',
+        },
+        {
+          name: 'property name with a space',
+          path: () => `/api/hubspot/lists/${create.listId}/sample-contact?properties=first%20name`,
+          field: 'properties',
+        },
+      ],
+    },
     ...(['agents', 'phone-numbers', 'voices'] as const).map(
       (what): EndpointDescriptor => ({
         method: 'GET',
