@@ -400,6 +400,8 @@ describe('getAgent', () => {
       firstMessage: 'Hi {{first_name}}',
       language: 'en',
       allowsFirstMessageOverride: true,
+      dataCollectionIds: [],
+      evaluationCriteriaIds: [],
     });
   });
 
