@@ -17,7 +17,7 @@ import { ApiProvider } from '../src/app/lib/api-context.js';
 import { SERVICE_URL } from '../src/app/lib/service-url.js';
 import type { ContactCall, ContactState, DoNotCallStatus } from '../src/app/lib/shared.js';
 import { apiError, fakeFetcher } from './helpers/fetchers.js';
-import { deepText } from './helpers/text.js';
+import { deepText, eventArg } from './helpers/text.js';
 
 const CONTACT = '20001';
 const CAMPAIGN = { id: '5b0c2c1e-8a51-4b8e-9a43-6c1d2f0e9a11', name: 'Spring appeal' };
@@ -184,7 +184,7 @@ describe('the contact AI-calls tab', () => {
     });
     const { find, waitFor } = renderTab(fetcher);
     await waitFor(() => expect(find(Toggle).props.checked).toBe(false));
-    find(Toggle).trigger('onChange', true);
+    find(Toggle).trigger('onChange', eventArg(true));
     await waitFor(() => expect(find(Toggle).props.checked).toBe(true));
     expect(fetcher.seen.filter((r) => r.method === 'PUT')).toEqual([
       { method: 'PUT', path: `/api/contacts/${CONTACT}/do-not-call`, body: { doNotCall: true } },
@@ -204,7 +204,7 @@ describe('the contact AI-calls tab', () => {
     });
     const { find, waitFor } = renderTab(fetcher);
     await waitFor(() => expect(find(Toggle).props.checked).toBe(true));
-    find(Toggle).trigger('onChange', false);
+    find(Toggle).trigger('onChange', eventArg(false));
     await waitFor(() => expect(deepText(find(Alert, { variant: 'warning' }))).toContain('the donor asked'));
     find(Button, { variant: 'destructive' }).trigger('onClick');
     await waitFor(() =>

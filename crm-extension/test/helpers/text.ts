@@ -5,3 +5,9 @@ export function deepText(node: { text: string | null; childNodes?: readonly unkn
   if (children.length === 0) return node.text ?? '';
   return children.map(deepText).join('');
 }
+
+/**
+ * An event's argument for `trigger`: 0.17's typings ask for the handler's type there (`TProps[eventProp]`), while
+ * the renderer passes the value to the handler, as HubSpot does.
+ */
+export const eventArg = <T>(value: unknown): T => value as T;

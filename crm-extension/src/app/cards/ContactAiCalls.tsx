@@ -285,7 +285,11 @@ function CallNowAnswer({ answer, zones }: { answer: CallNowResponse; zones: Zone
 
 function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
   const seen = new Set<string>();
-  return items.filter((item) => (seen.has(item.id) ? false : (seen.add(item.id), true)));
+  return items.filter((item) => {
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
