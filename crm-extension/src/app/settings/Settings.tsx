@@ -48,6 +48,13 @@ export function Settings() {
           <Connections settings={settings} />
           <Divider />
           <DefaultsForm initial={settings.defaults} onSaved={reload} />
+          <Text variant="microcopy">
+            {settings.defaultsUpdatedAt
+              ? `Last saved ${settings.defaultsUpdatedAt.slice(0, 16).replace('T', ' ')} UTC${
+                  settings.defaultsUpdatedByUserId ? ` by user ${settings.defaultsUpdatedByUserId}` : ''
+                }.`
+              : 'Not saved yet: these are the built-in defaults.'}
+          </Text>
           <Divider />
           <AgentCheck classification={settings.classification} />
         </Flex>
