@@ -7,6 +7,7 @@ import { contactRoutes } from './contact-routes.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { requireConnectedPortal } from './portal-guard.js';
 import { resultRoutes } from './results-routes.js';
+import { settingsRoutes } from './settings-routes.js';
 import { voicePreviewRoutes } from './voice-preview-routes.js';
 
 /**
@@ -24,5 +25,6 @@ export function apiRoutes(ctx: HubSpotSurfaceContext): Router {
   );
   router.use(catalogRoutes(ctx), campaignRoutes(ctx), resultRoutes(ctx), contactRoutes(ctx));
   router.use(callNowRoutes(ctx));
+  router.use(settingsRoutes(ctx));
   return router;
 }

@@ -40,8 +40,10 @@ export function toAgents(page: z.output<typeof agentsPageSchema>): Agent[] {
 
 /**
  * `GET /v1/convai/agents/{agent_id}` (GetAgentResponseModel), only the parts a campaign reads: the voice and first
- * message in `conversation_config`, and whether the first message may be overridden per call in
- * `platform_settings.overrides` (ConversationInitiationClientDataConfig). Everything else passes untouched.
+ * message in `conversation_config`, whether the first message may be overridden per call in
+ * `platform_settings.overrides` (ConversationInitiationClientDataConfig), and the agent's post-call analysis set-up
+ * the classifier depends on: `platform_settings.data_collection` (id → AnalysisProperty) and
+ * `platform_settings.evaluation.criteria` (PromptEvaluationCriteria, by `id`). Everything else passes untouched.
  */
 export const agentDetailSchema = z.looseObject({
   agent_id: z.string(),
@@ -54,6 +56,8 @@ export const agentDetailSchema = z.looseObject({
     .nullish(),
   platform_settings: z
     .looseObject({
+      data_collection: z.record(z.string(), z.unknown()).nullish(),
+      evaluation: z.looseObject({ criteria: z.array(z.looseObject({ id: z.string() })).nullish() }).nullish(),
       overrides: z
         .looseObject({
           conversation_config_override: z
@@ -76,6 +80,8 @@ export function toAgentDetails(a: z.output<typeof agentDetailSchema>): AgentDeta
     language: config?.agent?.language ?? null,
     allowsFirstMessageOverride:
       a.platform_settings?.overrides?.conversation_config_override?.agent?.first_message === true,
+    dataCollectionIds: Object.keys(a.platform_settings?.data_collection ?? {}),
+    evaluationCriteriaIds: (a.platform_settings?.evaluation?.criteria ?? []).map((c) => c.id),
   };
 }
 

@@ -101,6 +101,10 @@ export interface AgentDetails {
    * .first_message): ElevenLabs refuses an override the agent's security settings do not allow.
    */
   allowsFirstMessageOverride: boolean;
+  /** The ids of the agent's data-collection items (platform_settings.data_collection), read by the classifier. */
+  dataCollectionIds: string[];
+  /** The ids of its evaluation criteria (platform_settings.evaluation.criteria): voicemail/declined may be these. */
+  evaluationCriteriaIds: string[];
 }
 
 export interface PhoneNumber {

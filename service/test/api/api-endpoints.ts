@@ -385,3 +385,91 @@ export function contactEndpoints(): EndpointDescriptor[] {
     },
   ];
 }
+
+/** The settings page: connection status and defaults (read, saved), and the agent check. */
+export function settingsEndpoints(agentId: string): EndpointDescriptor[] {
+  const defaults = {
+    timeZone: 'America/Chicago',
+    window: { days: [1, 2, 3, 4, 5], start: '10:00', end: '19:00', blackoutDates: [] },
+    retryPolicy: { no_answer: { delayMinutes: 120, maxAttempts: 3 } },
+    maxAttempts: 3,
+    consent: { required: true, property: 'ai_call_consent' },
+    doNotCallProperty: 'fundraising_do_not_call',
+  };
+  return [
+    {
+      method: 'GET',
+      route: '/api/settings',
+      path: () => '/api/settings',
+      addresses: null,
+      okStatus: 200,
+      mutates: false,
+      malformed: [],
+    },
+    {
+      method: 'PUT',
+      route: '/api/settings',
+      path: () => '/api/settings',
+      body: () => ({ defaults }),
+      addresses: null,
+      okStatus: 200,
+      mutates: true,
+      malformed: [
+        { name: 'no body', body: NO_BODY, field: 'defaults' },
+        {
+          name: 'unknown time zone',
+          body: { defaults: { ...defaults, timeZone: 'Mars/Base' } },
+          field: 'defaults.timeZone',
+        },
+        {
+          name: 'window ends before it starts',
+          body: { defaults: { ...defaults, window: { ...defaults.window, start: '19:00', end: '10:00' } } },
+          field: 'defaults.window.end',
+        },
+        {
+          name: 'retry rule for an outcome not retried',
+          body: { defaults: { ...defaults, retryPolicy: { pledged: { delayMinutes: 1, maxAttempts: 2 } } } },
+          field: 'defaults.retryPolicy.pledged',
+        },
+        {
+          name: 'blank consent property',
+          body: { defaults: { ...defaults, consent: { required: true, property: ' ' } } },
+          field: 'defaults.consent.property',
+        },
+        {
+          name: 'no do-not-call property',
+          body: { defaults: { ...defaults, doNotCallProperty: '' } },
+          field: 'defaults.doNotCallProperty',
+        },
+        { name: 'a setting it does not take', body: { defaults, theme: 'dark' }, field: 'theme' },
+      ],
+    },
+    {
+      method: 'POST',
+      route: '/api/elevenlabs/agents/:agentId/check',
+      path: () => `/api/elevenlabs/agents/${agentId}/check`,
+      body: () => ({}),
+      addresses: null,
+      okStatus: 200,
+      mutates: false,
+      malformed: [
+        {
+          name: 'ids not a list',
+          body: { dataCollectionIds: 'pledge_amount' },
+          field: 'dataCollectionIds',
+        },
+        {
+          name: 'an id with spaces',
+          body: { dataCollectionIds: ['pledge amount'] },
+          field: 'dataCollectionIds[0]',
+        },
+        {
+          name: 'agent id malformed',
+          path: () => '/api/elevenlabs/agents/bad%20agent/check',
+          field: 'agentId',
+        },
+        { name: 'unknown agent', path: () => '/api/elevenlabs/agents/agent_nope/check', field: 'agentId' },
+      ],
+    },
+  ];
+}

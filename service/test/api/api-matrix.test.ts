@@ -12,6 +12,7 @@ import {
   type EndpointDescriptor,
   NO_BODY,
   type PortalObjects,
+  settingsEndpoints,
 } from './api-endpoints.js';
 import { type ApiTestService, startApiTestService } from './api-service.js';
 
@@ -124,6 +125,7 @@ beforeAll(async () => {
       phoneNumberId: t.demo.phoneNumberId,
     }),
     ...contactEndpoints(),
+    ...settingsEndpoints(t.demo.agentId),
   ];
 });
 afterAll(async () => {

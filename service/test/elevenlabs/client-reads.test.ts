@@ -400,6 +400,8 @@ describe('getAgent', () => {
       firstMessage: 'Hi {{first_name}}',
       language: 'en',
       allowsFirstMessageOverride: true,
+      dataCollectionIds: [],
+      evaluationCriteriaIds: [],
     });
   });
 
@@ -423,5 +425,27 @@ describe('getAgent', () => {
       .get('/v1/convai/agents/gone')
       .reply(404, { detail: { status: 'not_found', message: 'gone' } });
     expect(await client().getAgent('gone')).toBeNull();
+  });
+
+  it('reads the ids of its data collection and evaluation criteria (what the classifier needs)', async () => {
+    api()
+      .get('/v1/convai/agents/agent_3')
+      .reply(200, {
+        agent_id: 'agent_3',
+        name: 'Analysed',
+        platform_settings: {
+          data_collection: {
+            pledge_amount: { type: 'number', description: 'Pledged amount' },
+            do_not_call: { type: 'boolean', description: 'Asked not to be called' },
+          },
+          evaluation: {
+            criteria: [{ id: 'declined', name: 'Declined', type: 'prompt', conversation_goal_prompt: 'x' }],
+          },
+        },
+      });
+    expect(await client().getAgent('agent_3')).toMatchObject({
+      dataCollectionIds: ['pledge_amount', 'do_not_call'],
+      evaluationCriteriaIds: ['declined'],
+    });
   });
 });

@@ -13,7 +13,21 @@ export interface SandboxAgent {
   readonly firstMessage: string;
   /** The agent's security setting: may a call replace its first message? */
   readonly allowsFirstMessageOverride: boolean;
+  /** Its post-call data collection (platform_settings.data_collection): id → the value's JSON-schema type. */
+  readonly dataCollection: Readonly<Record<string, { type: string; description: string }>>;
+  /** Its evaluation criteria ids (platform_settings.evaluation.criteria). */
+  readonly evaluationCriteria: readonly string[];
 }
+
+/** The classifier's data-collection items as the README tells a fundraiser to create them. */
+const FUNDRAISING_DATA_COLLECTION = {
+  pledge_amount: { type: 'number', description: 'Pledged amount in USD' },
+  pledge_frequency: { type: 'string', description: 'one_time or monthly' },
+  callback_time: { type: 'string', description: 'When the donor asked to be called back, ISO 8601' },
+  do_not_call: { type: 'boolean', description: 'Donor asked not to be called again' },
+  wrong_number: { type: 'boolean', description: 'The person who answered is not the donor' },
+  voicemail: { type: 'boolean', description: 'The call reached a voicemail box' },
+} as const;
 
 export interface SandboxPhoneNumber {
   readonly phoneNumberId: string;
@@ -31,6 +45,8 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
     createdAtUnixSecs: 1_767_225_600,
     firstMessage: 'Hi {{first_name}}, this is Ava from the Riverside Food Bank. Do you have a minute?',
     allowsFirstMessageOverride: true,
+    dataCollection: FUNDRAISING_DATA_COLLECTION,
+    evaluationCriteria: ['declined'],
   },
   {
     agentId: 'agent_sbx02lapseddonorreactiv00',
@@ -42,6 +58,15 @@ export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
       'Hello {{first_name}}, Leo here from the Riverside Food Bank, thank you for your past support.',
     // Locked down, as many production agents are: a campaign cannot change what it says first.
     allowsFirstMessageOverride: false,
+    // Set up before callbacks were classified: it lacks callback_time (the settings page's agent check says so),
+    // and reports voicemail as an evaluation criterion rather than a data-collection item.
+    dataCollection: {
+      pledge_amount: FUNDRAISING_DATA_COLLECTION.pledge_amount,
+      pledge_frequency: FUNDRAISING_DATA_COLLECTION.pledge_frequency,
+      do_not_call: FUNDRAISING_DATA_COLLECTION.do_not_call,
+      wrong_number: FUNDRAISING_DATA_COLLECTION.wrong_number,
+    },
+    evaluationCriteria: ['voicemail', 'declined'],
   },
 ];
 
@@ -112,6 +137,15 @@ export function agentDetailWire(agent: SandboxAgent) {
     },
     metadata: { created_at_unix_secs: agent.createdAtUnixSecs },
     platform_settings: {
+      data_collection: agent.dataCollection,
+      evaluation: {
+        criteria: agent.evaluationCriteria.map((id) => ({
+          id,
+          name: id,
+          type: 'prompt',
+          conversation_goal_prompt: `Did the call meet the criterion "${id}"?`,
+        })),
+      },
       overrides: {
         conversation_config_override: {
           agent: {

@@ -1,0 +1,1 @@
+export { checkAgent, classifierIds, portalSettings, savePortalDefaults } from './settings.js';
