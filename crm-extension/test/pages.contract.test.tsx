@@ -66,6 +66,12 @@ describe('the campaign pages against the real API', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
 
+    // Cancel, confirmed, through the real transition.
+    find(Button, (b) => b.text === 'Cancel campaign').trigger('onClick');
+    find(Button, (b) => b.text === 'Yes, cancel it').trigger('onClick');
+    await waitFor(() => expect(find(StatusTag).text).toBe('Cancelled'), SLOW);
+    expect(maybeFind(Button, (b) => b.text === 'Cancel campaign')).toBeNull();
+
     expect(fetcher.seen.filter((r) => r.status >= 400)).toEqual([]);
   });
 });

@@ -42,8 +42,11 @@ const STATUS_TEXT: Record<AttemptView['status'], string> = {
 export function AttemptsTable({
   campaignId,
   refreshKey,
+  onUse = () => {},
 }: {
   campaignId: string;
+  /** Someone is using the page (keeps live updates on, see PollTiming.idleMs). */
+  onUse?: () => void;
   /** Changes when there may be new attempts to show; undefined until known. */
   refreshKey: string | undefined;
 }) {
@@ -70,6 +73,7 @@ export function AttemptsTable({
           options={OUTCOME_OPTIONS}
           value={outcome ?? ALL}
           onChange={(value) => {
+            onUse();
             setOutcome(isOutcome(value) ? value : undefined);
             setPageNumber(1);
           }}
@@ -90,7 +94,10 @@ export function AttemptsTable({
               paginated
               pageCount={pageCountOf(page)}
               page={pageNumber}
-              onPageChange={setPageNumber}
+              onPageChange={(page) => {
+                onUse();
+                setPageNumber(page);
+              }}
             >
               <TableHead>
                 <TableRow>

@@ -84,6 +84,7 @@ export function CampaignPage({ campaignId, onBack, timing = DEFAULT_POLL_TIMING 
               <Heading>Calls</Heading>
               <AttemptsTable
                 campaignId={campaignId}
+                onUse={stats.touch}
                 refreshKey={stats.state.status === 'ready' ? `${stats.state.data.attempts}` : undefined}
               />
             </Flex>
