@@ -1,4 +1,5 @@
 import { Alert, Button, ProgressBar, Select, StatusTag, Table, TableRow, Text } from '@hubspot/ui-extensions';
+import { PrimaryHeaderActionButton } from '@hubspot/ui-extensions/pages/home';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/app/lib/api-client.js';
@@ -95,13 +96,23 @@ describe('the campaigns home page', () => {
     await waitFor(() => expect(find(Alert).text).toContain('Reconnect HubSpot first.'));
   });
 
-  it('opens the wizard from the create button and a campaign from its name', async () => {
+  it('opens the wizard from the page header’s create button', async () => {
     const fetcher = homeFetcher();
     const { find, findAll, waitFor, maybeFind } = renderHome(fetcher);
     await waitFor(() => expect(findAll(StatusTag)).toHaveLength(2));
-    find(Button, { variant: 'primary' }).trigger('onClick');
+    find(PrimaryHeaderActionButton).trigger('onClick');
     await waitFor(() => expect(find(Text).text).toContain('wizard'));
     expect(maybeFind(Table)).toBeNull();
+  });
+
+  it('offers to create the first campaign when there is none', async () => {
+    const fetcher = fakeFetcher({
+      'GET /api/campaigns': { body: { items: [], total: 0, offset: 0, limit: 20 } },
+    });
+    const { find, waitFor } = renderHome(fetcher);
+    await waitFor(() => expect(find(EmptyState).props.title).toBe('No campaigns yet'));
+    find(Button, { variant: 'primary' }).trigger('onClick');
+    await waitFor(() => expect(find(Text).text).toContain('wizard'));
   });
 
   it('opens a campaign’s page from its name', async () => {

@@ -74,11 +74,7 @@ export function CampaignPage({ campaignId, onBack, timing = DEFAULT_POLL_TIMING 
                 </Alert>
               ) : null}
               <Accordion title="Settings: calling window, caps, retries" defaultOpen={false}>
-                <CampaignSettingsForm
-                  key={`${view.id}|${view.window.start}|${view.window.end}`}
-                  campaign={view}
-                  onSaved={changed}
-                />
+                <CampaignSettingsForm key={view.id} campaign={view} onSaved={changed} />
               </Accordion>
               <Divider />
               <Heading>Calls</Heading>

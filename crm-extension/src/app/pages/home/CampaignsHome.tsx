@@ -14,6 +14,7 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
+import { HeaderActions, PrimaryHeaderActionButton } from '@hubspot/ui-extensions/pages/home';
 import { useState } from 'react';
 import { useApi } from '../../lib/api-context.js';
 import { RemoteView } from '../../lib/RemoteView.js';
@@ -78,12 +79,11 @@ export function CampaignsHome({ onCreate, onOpen }: CampaignsHomeProps) {
 
   return (
     <Flex direction="column" gap="medium">
-      <Flex direction="row" justify="between" align="end">
-        <Heading>Fundraising campaigns</Heading>
-        <Button variant="primary" onClick={onCreate}>
-          Create campaign
-        </Button>
-      </Flex>
+      {/* The app home page's own header holds its main action. */}
+      <HeaderActions>
+        <PrimaryHeaderActionButton onClick={onCreate}>Create campaign</PrimaryHeaderActionButton>
+      </HeaderActions>
+      <Heading>Fundraising campaigns</Heading>
       <Select
         label="Status"
         name="status"
@@ -101,6 +101,9 @@ export function CampaignsHome({ onCreate, onOpen }: CampaignsHomeProps) {
               title={status ? `No ${STATUS_LABELS[status].toLowerCase()} campaigns` : 'No campaigns yet'}
             >
               <Text>Create a campaign to call a HubSpot list with an AI voice agent.</Text>
+              <Button variant="primary" onClick={onCreate}>
+                Create campaign
+              </Button>
             </EmptyState>
           ) : (
             <CampaignTable data={data} pageNumber={pageNumber} onPageChange={setPageNumber} onOpen={onOpen} />
