@@ -1,4 +1,14 @@
-import { Alert, Button, ProgressBar, Select, StatusTag, Table, TableRow, Text } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  EmptyState,
+  ProgressBar,
+  Select,
+  StatusTag,
+  Table,
+  TableRow,
+  Text,
+} from '@hubspot/ui-extensions';
 import { PrimaryHeaderActionButton } from '@hubspot/ui-extensions/pages/home';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { describe, expect, it } from 'vitest';
