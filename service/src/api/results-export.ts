@@ -11,6 +11,13 @@ export const EXPORT_PAGE_ROWS = 1000;
 /** Excel reads a CSV as the machine's code page unless it starts with a byte-order mark; other readers skip it. */
 const UTF8_BOM = '\uFEFF';
 
+/** Whose attempts an export holds: one campaign of one portal, optionally of one outcome. */
+export interface ExportScope {
+  readonly portalId: number;
+  readonly campaignId: string;
+  readonly outcome: CallOutcome | null;
+}
+
 export interface ExportProgress {
   rows: number;
 }
@@ -22,7 +29,7 @@ export interface ExportProgress {
  */
 export async function* attemptsCsv(
   db: Queryable,
-  scope: { portalId: number; campaignId: string; outcome: CallOutcome | null },
+  scope: ExportScope,
   progress: ExportProgress = { rows: 0 },
   pageRows = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<string> {

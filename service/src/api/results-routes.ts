@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   type AttemptPage,
   attemptsQuerySchema,
@@ -14,9 +12,8 @@ import { queryRow, queryRows } from '../db/statement.js';
 import { callerOf } from '../http/hubspot-signed.js';
 import { toAttemptView } from './attempt-view.js';
 import type { HubSpotSurfaceContext } from './context.js';
-import { attachmentDisposition } from './csv.js';
+import { sendAttemptsCsv } from './csv-response.js';
 import { campaignIdOf, parseQuery } from './parse-input.js';
-import { attemptsCsv, type ExportProgress } from './results-export.js';
 import * as q from './results-queries.js';
 
 /**
@@ -86,30 +83,12 @@ export function resultRoutes(ctx: HubSpotSurfaceContext): Router {
   router.get('/api/campaigns/:campaignId/export.csv', async (req, res) => {
     const campaign = await campaignOf(req, res);
     const query = parseQuery(exportQuerySchema, req.query);
-    const log = req.log.child({ portalId: campaign.portalId, campaignId: campaign.id });
-    const progress: ExportProgress = { rows: 0 };
-    const started = performance.now();
-    res.status(200).set({
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': attachmentDisposition(`${campaign.name} results.csv`),
-      // Donors' numbers and pledges: no cache keeps a copy.
-      'Cache-Control': 'no-store',
+    await sendAttemptsCsv(deps.pool, req, res, {
+      name: campaign.name,
+      portalId: campaign.portalId,
+      campaignId: campaign.id,
+      outcome: query.outcome ?? null,
     });
-    // Express answers HEAD with the GET route: the headers say what a download would be, without reading it.
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    const scope = { portalId: campaign.portalId, campaignId: campaign.id, outcome: query.outcome ?? null };
-    try {
-      // pipeline respects backpressure (the next page is read once the socket drained) and stops reading when
-      // the client goes away.
-      await pipeline(Readable.from(attemptsCsv(deps.pool, scope, progress), { objectMode: false }), res);
-      log.info({ rows: progress.rows, ms: Math.round(performance.now() - started) }, 'results exported');
-    } catch (error) {
-      // The status line is gone: all that can be said now is a cut-off response, which the client sees as one.
-      log.warn({ err: error, rows: progress.rows }, 'results export stopped before the end');
-    }
   });
 
   return router;

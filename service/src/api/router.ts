@@ -5,6 +5,7 @@ import { campaignRoutes } from './campaign-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import type { HubSpotSurfaceContext } from './context.js';
+import { exportLinkRoutes } from './export-link-routes.js';
 import { requireConnectedPortal } from './portal-guard.js';
 import { resultRoutes } from './results-routes.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -18,6 +19,8 @@ export function apiRoutes(ctx: HubSpotSurfaceContext): Router {
   const router = Router();
   // Voice previews are opened by the browser from a short-lived signed link (no HubSpot signature): before /api.
   router.use(voicePreviewRoutes(ctx));
+  // So is a campaign's CSV export, downloaded from a short-lived signed link (the signed POST makes it).
+  router.use(exportLinkRoutes(ctx));
   router.use(
     '/api',
     ...hubspotSignedCaller({ clientSecret: ctx.clientSecret, publicUrl: ctx.publicUrl, clock: ctx.clock }),

@@ -275,6 +275,21 @@ export function campaignEndpoints(create: CreateFixture): EndpointDescriptor[] {
         },
       ],
     },
+    {
+      method: 'POST',
+      route: '/api/campaigns/:campaignId/export-link',
+      path: (o) => `${campaign('active')(o)}/export-link`,
+      body: () => ({ outcome: 'pledged' }),
+      addresses: 'campaign',
+      okStatus: 201,
+      // Signs a link; writes nothing.
+      mutates: false,
+      malformed: [
+        badCampaignId('/export-link'),
+        { name: 'unknown outcome', body: { outcome: 'great' }, field: 'outcome' },
+        { name: 'a setting the link does not take', body: { format: 'xlsx' }, field: 'format' },
+      ],
+    },
   ];
 }
 

@@ -252,3 +252,12 @@ export const attemptViewSchema = z.object({
 export type AttemptView = z.infer<typeof attemptViewSchema>;
 export const attemptPageSchema = pageOf(attemptViewSchema);
 export type AttemptPage = z.infer<typeof attemptPageSchema>;
+
+/**
+ * POST /api/campaigns/:id/export-link: a browser download carries no HubSpot signature, so the card asks for a
+ * short-lived signed link to the CSV (`GET /exports/:id.csv?portal=&outcome=&expires=&sig=`) and opens that.
+ */
+export const exportLinkRequestSchema = z.object({ outcome: outcomeFilter }).strict();
+export type ExportLinkRequest = z.input<typeof exportLinkRequestSchema>;
+export const exportLinkAnswerSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export type ExportLinkAnswer = z.infer<typeof exportLinkAnswerSchema>;
