@@ -7,7 +7,6 @@ import {
   StatusTag,
   Table,
   TableRow,
-  Text,
 } from '@hubspot/ui-extensions';
 import { PrimaryHeaderActionButton } from '@hubspot/ui-extensions/pages/home';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
