@@ -49,8 +49,12 @@ export function startWorkerProcess(options: WorkerEnv): WorkerProcess {
     if (line.startsWith(CRASH_MARKER)) crash = JSON.parse(line.slice(CRASH_MARKER.length)) as CrashReport;
   });
   const exited = child.exited.then((exit) => ({ ...exit, crash }));
+  const ready = child.ready.then(() => {});
+  // Most workers are never awaited for readiness (only the first is); one stopped before it got ready must not
+  // turn into an unhandled rejection that fails the whole run.
+  ready.catch(() => {});
   return {
-    ready: child.ready.then(() => {}),
+    ready,
     exited,
     output: child.output,
     kill: child.kill,
