@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { legalWindowOn, statesWithStricterHours } from '../../service/src/calling-window/legal-hours.js';
 import { createCampaignRequestSchema } from '../src/app/lib/shared.js';
 import {
+  draftFromDefaults,
   errorFor,
   errorProps,
   fieldPath,
@@ -174,5 +175,29 @@ describe('the legal guard explanation', () => {
     expect(legalHoursHint('07:00', '20:00')).toContain('before 08:00');
     expect(legalHoursHint('09:00', '22:00')).toContain('after 21:00');
     expect(legalHoursHint('07:00', '22:00')).toContain('narrowed');
+  });
+});
+
+describe('the draft a new campaign starts from', () => {
+  it("takes the portal's saved window, zone, retry policy and attempts, and leaves out outcomes they do not retry", () => {
+    const draft = draftFromDefaults({
+      timeZone: 'America/Chicago',
+      window: { days: [2, 4], start: '11:00', end: '18:30', blackoutDates: ['2026-12-25'] },
+      retryPolicy: { no_answer: { delayMinutes: 120, maxAttempts: 4 } },
+      maxAttempts: 4,
+      consent: { required: true, property: 'ai_call_consent' },
+      doNotCallProperty: 'fundraising_do_not_call',
+    });
+    expect(draft).toMatchObject({
+      days: [2, 4],
+      start: '11:00',
+      end: '18:30',
+      blackoutDates: ['2026-12-25'],
+      defaultTimeZone: 'America/Chicago',
+      maxAttempts: 4,
+    });
+    expect(draft.retryPolicy.no_answer).toEqual({ enabled: true, delayMinutes: 120, maxAttempts: 4 });
+    expect(draft.retryPolicy.busy.enabled).toBe(false);
+    expect(draft.name).toBe(INITIAL_DRAFT.name);
   });
 });

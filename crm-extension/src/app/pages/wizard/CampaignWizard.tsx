@@ -1,5 +1,5 @@
 import { Alert, Button, Flex, StepIndicator } from '@hubspot/ui-extensions';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiCallError } from '../../lib/api-client.js';
 import { useApi } from '../../lib/api-context.js';
 import { RemoteView } from '../../lib/RemoteView.js';
@@ -7,6 +7,7 @@ import { useRemote } from '../../lib/remote-state.js';
 import { AudienceStep } from './AudienceStep.js';
 import { useAction } from './action-state.js';
 import {
+  draftFromDefaults,
   type FieldErrors,
   INITIAL_DRAFT,
   newIdempotencyKey,
@@ -50,6 +51,21 @@ export function CampaignWizard({ onDone, onCancel }: CampaignWizardProps) {
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [campaignId, setCampaignId] = useState<string | null>(null);
   const agents = useRemote(() => api.agents(), 'agents');
+  // The portal's saved defaults fill the draft once, unless the fundraiser has already changed something; without
+  // them (not saved, or not readable) the built-in starting values stay.
+  const touched = useRef(false);
+  useEffect(() => {
+    let live = true;
+    api.defaults().then(
+      (defaults) => {
+        if (live && !touched.current) setDraft((d) => draftFromDefaults(defaults, d));
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   const agentList = agents.state.status === 'ready' ? agents.state.data.items : [];
   const agent = agentList.find((a) => a.agentId === draft.agentId);
@@ -61,6 +77,7 @@ export function CampaignWizard({ onDone, onCancel }: CampaignWizardProps) {
   };
 
   const update = (patch: Partial<WizardDraft>) => {
+    touched.current = true;
     setDraft((d) => ({ ...d, ...patch }));
     // The service's verdict was on the old values: once the step changes, its own check takes over.
     setServerErrors((e) => Object.fromEntries(Object.entries(e).filter(([f]) => stepOfField(f) !== step)));

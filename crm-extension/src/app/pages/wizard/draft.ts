@@ -3,6 +3,7 @@ import {
   createCampaignRequestSchema,
   DEFAULT_RETRY_POLICY,
   DEFAULT_VARIABLE_PROPERTIES,
+  type PortalDefaults,
   RETRYABLE_OUTCOMES,
   type RetryableOutcome,
 } from '../../lib/shared.js';
@@ -75,6 +76,29 @@ export const INITIAL_DRAFT: WizardDraft = {
   concurrencyCap: 5,
   dailyCap: 500,
 };
+
+/**
+ * The draft a new campaign starts from once the portal's saved defaults (settings page) are known: their window,
+ * default time zone, retry policy and attempts over the built-in starting values. An outcome the defaults leave
+ * out is not retried.
+ */
+export function draftFromDefaults(defaults: PortalDefaults, base: WizardDraft = INITIAL_DRAFT): WizardDraft {
+  return {
+    ...base,
+    days: [...defaults.window.days],
+    start: defaults.window.start,
+    end: defaults.window.end,
+    blackoutDates: [...defaults.window.blackoutDates],
+    defaultTimeZone: defaults.timeZone ?? '',
+    retryPolicy: Object.fromEntries(
+      RETRYABLE_OUTCOMES.map((o) => {
+        const rule = defaults.retryPolicy[o];
+        return [o, rule ? { enabled: true, ...rule } : { ...base.retryPolicy[o], enabled: false }];
+      }),
+    ) as Record<RetryableOutcome, RetryDraft>,
+    maxAttempts: defaults.maxAttempts,
+  };
+}
 
 /** The POST /api/campaigns body. `allowsOverride`: whether the chosen agent lets a campaign set its first message. */
 export function toCreateRequest(

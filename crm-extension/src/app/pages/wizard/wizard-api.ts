@@ -7,6 +7,7 @@ import {
   importPreviewSchema,
   phoneNumberListSchema,
   sampleContactSchema,
+  settingsViewSchema,
   voicePreviewAnswerSchema,
 } from '../../lib/shared.js';
 
@@ -20,6 +21,8 @@ export function wizardApi(api: ApiClient) {
         `/api/hubspot/lists?query=${encodeURIComponent(query)}&count=20`,
       ),
     agents: () => api.call(agentListSchema, 'GET', '/api/elevenlabs/agents'),
+    /** The portal's saved campaign defaults (the settings page), which a new campaign starts from. */
+    defaults: () => api.call(settingsViewSchema, 'GET', '/api/settings').then((s) => s.defaults),
     phoneNumbers: () => api.call(phoneNumberListSchema, 'GET', '/api/elevenlabs/phone-numbers'),
     voicePreview: (voiceId: string, text: string) =>
       api.call(voicePreviewAnswerSchema, 'POST', `/api/voices/${encodeURIComponent(voiceId)}/preview`, {
