@@ -41,7 +41,12 @@ describe('ops login', () => {
   afterAll(() => ops.close());
 
   it('asks for basic credentials without any, and refuses wrong ones, with the ops realm', async () => {
-    for (const authorization of [undefined, basic('admin', 'wrong'), basic('root', 'correct horse'), 'Bearer x']) {
+    for (const authorization of [
+      undefined,
+      basic('admin', 'wrong'),
+      basic('root', 'correct horse'),
+      'Bearer x',
+    ]) {
       const res = await ops.get('/ops/safety', authorization);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="ops"/);
