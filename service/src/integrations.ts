@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config/config.js';
+import { type Metrics, timedFetch } from './core/metrics.js';
 import type { Pool } from './db/pool.js';
 import { createElevenLabsClient, type ElevenLabsApi } from './elevenlabs/index.js';
 import {
@@ -51,6 +52,15 @@ export interface OAuthInstall {
   readonly tokens: PortalTokenProvider;
 }
 
+/** Measuring fetches for the provider clients, when metrics are wired. */
+function fetchesOf(metrics: Metrics | undefined) {
+  if (metrics === undefined) return { hubspot: {}, elevenlabs: {} };
+  return {
+    hubspot: { fetch: timedFetch('hubspot', metrics) },
+    elevenlabs: { fetch: timedFetch('elevenlabs', metrics) },
+  };
+}
+
 /** HubSpot's consent page for app installs. */
 export const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 
@@ -81,6 +91,8 @@ export async function createIntegrations(options: {
   logger: Logger;
   sandboxTimeScale?: number;
   sandboxOptions?: Partial<SandboxOptions>;
+  /** Provider request latencies and statuses are reported here. */
+  metrics?: Metrics;
 }): Promise<Integrations> {
   const { config, pool, logger } = options;
   if (config.sandbox) return createSandboxIntegrations(options);
@@ -89,7 +101,12 @@ export async function createIntegrations(options: {
   const apiKey = config.elevenlabs.apiKey;
   const webhookSecret = config.elevenlabs.webhookSecret;
   if (apiKey === undefined || webhookSecret === undefined) throw new Error('ElevenLabs credentials missing');
-  const elevenlabs = createElevenLabsClient({ apiKey, baseUrl: config.elevenlabs.baseUrl, logger });
+  const elevenlabs = createElevenLabsClient({
+    apiKey,
+    baseUrl: config.elevenlabs.baseUrl,
+    logger,
+    ...fetchesOf(options.metrics).elevenlabs,
+  });
 
   const { clientId, clientSecret, accessToken, baseUrl } = config.hubspot;
   let tokens: TokenProvider;
@@ -117,7 +134,13 @@ export async function createIntegrations(options: {
   } else {
     throw new Error('HubSpot credentials missing');
   }
-  const hubspot = createHubSpotClients({ baseUrl, tokens, ...(oauthApp ? { oauthApp } : {}), logger });
+  const hubspot = createHubSpotClients({
+    baseUrl,
+    tokens,
+    ...(oauthApp ? { oauthApp } : {}),
+    logger,
+    ...fetchesOf(options.metrics).hubspot,
+  });
   return {
     elevenlabs,
     hubspot,
@@ -136,6 +159,8 @@ async function createSandboxIntegrations(options: {
   logger: Logger;
   sandboxTimeScale?: number;
   sandboxOptions?: Partial<SandboxOptions>;
+  /** Provider request latencies and statuses are reported here. */
+  metrics?: Metrics;
 }): Promise<Integrations> {
   const { config, pool, logger } = options;
   const sandbox = await startSandbox({
@@ -176,11 +201,13 @@ async function createSandboxIntegrations(options: {
         clientSecret: sandbox.secrets.hubspotClientSecret,
       },
       logger,
+      ...fetchesOf(options.metrics).hubspot,
     });
     const elevenlabs = createElevenLabsClient({
       apiKey: 'sandbox-key',
       baseUrl: sandbox.elevenlabs.url,
       logger,
+      ...fetchesOf(options.metrics).elevenlabs,
     });
     return {
       elevenlabs,

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './logger.js';
-import { startService } from './runtime.js';
+import { type RunningService, startService } from './runtime.js';
 import { sandboxBanner } from './sandbox/index.js';
 
 /** Entry point of `npm start`: parse config, start, print where to look, stop cleanly on SIGINT/SIGTERM. */
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       `  Service     ${service.url}`,
       `  Health      ${service.url}/healthz`,
       `  Readiness   ${service.url}/readyz`,
+      ...opsLines(service),
       '',
       '  Press Ctrl-C to stop.',
       '',
@@ -61,6 +62,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** Where the ops pages are; a password generated for this sandbox run is shown here, never in the logs. */
+function opsLines(service: RunningService): string[] {
+  const { credentials, metricsUrl } = service.ops;
+  const lines: string[] = [];
+  if (credentials !== null) {
+    lines.push(`  Ops         ${service.url}/ops   ${service.url}/metrics`);
+    if (credentials.generated)
+      lines.push(
+        `              login: user ${credentials.user}, password ${credentials.password} (generated for this run)`,
+      );
+  }
+  if (metricsUrl !== null) lines.push(`  Metrics     ${metricsUrl} (no login, loopback only)`);
+  return lines;
 }
 
 main().catch((error: unknown) => {

@@ -23,6 +23,14 @@ import { registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
+import {
+  createOpsMetrics,
+  type OpsCredentials,
+  type OpsMetrics,
+  opsRoutes,
+  resolveOpsCredentials,
+  startMetricsServer,
+} from './ops/index.js';
 import { reconciliationWorkers, startCallCheckLoop } from './reconciliation/index.js';
 import { type SandboxOptions, sandboxProxyRoutes } from './sandbox/index.js';
 import {
@@ -44,6 +52,13 @@ export interface RunningService {
   /** Null on web-only processes (and when a test asked for no dispatcher). */
   readonly dispatcher: Dispatcher | null;
   readonly writer: EventWriter;
+  /** The ops login (null: /ops/* and /metrics are off) and the process's metrics. */
+  readonly ops: {
+    readonly credentials: OpsCredentials | null;
+    readonly metrics: OpsMetrics;
+    /** The loopback /metrics of METRICS_PORT, when set. */
+    readonly metricsUrl: string | null;
+  };
   stop(): Promise<void>;
 }
 
@@ -97,6 +112,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const pool = createPool(databaseUrl, logger);
     cleanups.push(() => pool.end());
     await migrate(pool, logger);
+    // Settings are known once the engine is built; the account cap gauge reads them at scrape time.
+    let accountCap = DEFAULT_ENGINE_SETTINGS.accountConcurrencyCap;
+    const metrics = createOpsMetrics({ db: pool, logger, accountCap: () => accountCap });
 
     const integrations = await createIntegrations({
       config,
@@ -105,6 +123,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       ...(options.sandboxTimeScale === undefined ? {} : { sandboxTimeScale: options.sandboxTimeScale }),
       // The fakes stamp calls with the engine's clock, so a shifted clock shifts the whole simulated world.
       sandboxOptions: { ...(options.clock ? { clock: options.clock } : {}), ...options.sandboxOptions },
+      metrics,
     });
     cleanups.push(() => integrations.stop());
 
@@ -134,7 +153,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
         ...(integrations.sandbox ? { providerTimeScale: integrations.sandbox.elevenlabs.timeScale } : {}),
         ...options.engineSettings,
       },
+      metrics,
     };
+    accountCap = engine.settings.accountConcurrencyCap;
     let url = config.publicUrl ?? '';
     const surface: HubSpotSurfaceContext = {
       deps: engine,
@@ -175,6 +196,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
       }
     }
 
+    let metricsUrl: string | null = null;
+    if (config.metricsPort !== undefined) {
+      const metricsServer = await startMetricsServer(metrics, config.metricsPort, logger);
+      cleanups.push(() => metricsServer.close());
+      metricsUrl = metricsServer.url;
+    }
+    const opsCredentials = config.role === 'worker' ? null : resolveOpsCredentials(config, logger);
     if (config.role !== 'worker') {
       const app = createHttpApp({
         logger,
@@ -187,7 +215,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
             secret: integrations.elevenLabsWebhookSecret,
             writer,
             clock: engine.clock,
+            metrics,
           }),
+          opsRoutes({ credentials: opsCredentials, metrics, logger }),
           apiRoutes(surface),
           installRoutes(surface),
           workflowActionRoutes(surface),
@@ -212,7 +242,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // And the fake HubSpot where its signed calls (cards, workflow actions, webhooks) go.
     integrations.sandbox?.hubspot.setServiceUrl(config.publicUrl ?? url);
 
-    return { url, databaseUrl, pool, boss, integrations, engine, dispatcher, writer, stop: stopAll };
+    return {
+      url,
+      databaseUrl,
+      pool,
+      boss,
+      integrations,
+      engine,
+      dispatcher,
+      writer,
+      ops: { credentials: opsCredentials, metrics, metricsUrl },
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

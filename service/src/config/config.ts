@@ -38,6 +38,8 @@ export interface Config {
     readonly maxCallDurationSecs: number;
   };
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
+  /** /metrics without login on 127.0.0.1 at this port, when set. */
+  readonly metricsPort: number | undefined;
 }
 
 /** A configuration problem, reported as one line that names the variable and what was expected. */
@@ -132,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
     engine: engineOf(v),
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
+    metricsPort: v.METRICS_PORT,
   };
   return deepFreeze(config);
 }

@@ -170,13 +170,23 @@ export const variables = {
   OPS_USER: {
     schema: z.string().min(1).optional(),
     default: 'unset',
-    doc: 'Basic-auth user for the ops pages (job dashboard). Set with OPS_PASSWORD.',
+    doc: 'Basic-auth user for the ops pages (`/ops/*`) and `/metrics`. Set with OPS_PASSWORD.',
   },
   OPS_PASSWORD: {
     schema: z.string().min(8, { error: 'expected at least 8 characters' }).optional(),
     default: 'unset',
-    doc: 'Basic-auth password for the ops pages. Without both, the dashboard is served on loopback only.',
+    doc: 'Basic-auth password for the ops pages and `/metrics`. Without both: off (404) outside sandbox mode; in sandbox mode a password for user `ops` is generated and printed at start-up.',
     secret: true,
+  },
+  METRICS_PORT: {
+    schema: z.coerce
+      .number({ error: 'expected a port number' })
+      .int({ error: 'expected a whole number' })
+      .min(0, { error: 'expected 0-65535' })
+      .max(65535, { error: 'expected 0-65535' })
+      .optional(),
+    default: 'unset',
+    doc: 'When set, `/metrics` is also served without login on 127.0.0.1 at this port (also by `worker` processes, which serve no other HTTP). 0 picks a free port.',
   },
   SANDBOX: {
     schema: booleanString.optional(),

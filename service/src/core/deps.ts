@@ -5,6 +5,7 @@ import type { ElevenLabsApi } from '../elevenlabs/index.js';
 import type { HubSpotPortalClient } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from './clock.js';
+import type { Metrics } from './metrics.js';
 
 export interface EngineSettings {
   /** Calls in flight across every campaign sharing the ElevenLabs account. */
@@ -51,6 +52,8 @@ export interface ServiceDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly settings: EngineSettings;
+  /** Counters and histograms for ops (`ops/`); absent in unit tests. */
+  readonly metrics?: Metrics;
 }
 
 /** pg-boss runs SQL through this adapter when a job must commit with our own writes. */

@@ -30,6 +30,8 @@ export interface ElevenLabsClientOptions {
   logger: Logger;
   /** For Retry-After dates; Date.now by default. */
   now?: () => number;
+  /** Global fetch unless given (a measuring one: core/metrics.ts timedFetch). */
+  fetch?: typeof fetch;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -50,6 +52,7 @@ export function createElevenLabsClient(options: ElevenLabsClientOptions): Eleven
     baseUrl: base,
     timeoutInSeconds: timeoutSeconds,
     maxRetries: readRetries,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const readOptions = { maxRetries: readRetries, timeoutInSeconds: timeoutSeconds };
 

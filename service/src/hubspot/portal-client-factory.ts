@@ -22,6 +22,8 @@ interface SharedOptions {
   /** Injectable for tests: the limiter's window and every retry wait run on it. */
   readonly clock?: Clock;
   readonly requestTimeoutMs?: number;
+  /** Global fetch unless given (a measuring one: core/metrics.ts timedFetch). */
+  readonly fetch?: typeof fetch;
 }
 
 export interface HubSpotClientsOptions extends SharedOptions {
@@ -75,6 +77,7 @@ export function createHubSpotOAuth(
     clock,
     logger: options.logger,
     requestTimeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return createOAuthClient({
     transport,
@@ -116,6 +119,7 @@ export function createHubSpotClients(options: HubSpotClientsOptions): HubSpotCli
           clock,
           logger: logger.child({ portalId }),
           requestTimeoutMs,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
         });
         client = createPortalClient(portalId, transport);
         clients.set(portalId, client);

@@ -44,6 +44,8 @@ export interface TransportOptions {
   readonly logger: Logger;
   /** Real time, not the injectable clock: it bounds a stuck socket. */
   readonly requestTimeoutMs: number;
+  /** Where requests go out: global fetch, or one that measures them (core/metrics.ts timedFetch). */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -109,7 +111,7 @@ export class HubSpotTransport {
       // The signal cancels the request itself (socket and all), and covers the body too: a response can arrive
       // promptly and then stall mid-body. (The SDK's apiRequest takes no signal, so we send the request ourselves,
       // as it would: same URL, headers and JSON.)
-      response = await fetch(url, {
+      response = await (this.options.fetch ?? fetch)(url, {
         method: spec.method,
         headers,
         ...(body === undefined ? {} : { body }),

@@ -116,5 +116,6 @@ export async function recordOutcome(
       suppressed: suppressReason !== undefined,
     };
   });
+  if (result.applied) deps.metrics?.outcomeRecorded(input.outcome);
   return result;
 }

@@ -1,6 +1,7 @@
 import { type Request, Router } from 'express';
 import type { Clock } from '../core/clock.js';
 import { parseJsonText } from '../core/json-text.js';
+import type { Metrics } from '../core/metrics.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
 import { type EventWriter, eventDedupeKey, type IncomingEvent } from './event-writer.js';
 
@@ -14,6 +15,7 @@ export interface WebhookRouteOptions {
   readonly writer: EventWriter;
   /** Signature timestamps are checked against the engine's clock (the sandbox's fake signs with the same one). */
   readonly clock: Clock;
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface WebhookRouteOptions {
  */
 export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
   const router = Router();
+  const count = options.metrics?.webhookReceived.bind(options.metrics) ?? (() => {});
   router.post('/webhooks/elevenlabs', async (req, res, next) => {
     try {
       const check = beginSignatureCheck({
@@ -33,12 +36,14 @@ export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
       });
       if (!check.ok) {
         req.resume(); // discard the body unread
+        count(null, 'invalid_signature');
         res.status(401).json({ error: { code: 'invalid_signature', message: `signature ${check.reason}` } });
         return;
       }
       const { kept, head, oversized } = await readBody(req, check.update);
       const verdict = check.finish();
       if (!verdict.ok) {
+        count(null, 'invalid_signature');
         res
           .status(401)
           .json({ error: { code: 'invalid_signature', message: `signature ${verdict.reason}` } });
@@ -46,6 +51,7 @@ export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
       }
       const parsed = oversized ? oversizedEvent(head) : parseEvent(kept);
       if (!parsed.ok) {
+        count(null, 'invalid_body');
         res.status(400).json({
           error: {
             code: 'invalid_request',
@@ -56,6 +62,7 @@ export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
         return;
       }
       const result = await options.writer.write(parsed.event);
+      count(parsed.event.eventType, result === 'unstorable' ? 'unstorable' : 'valid');
       if (result === 'unstorable') {
         // Postgres refused this event's content (it is not a passing fault): say so; a retry would fail too.
         res.status(422).json({

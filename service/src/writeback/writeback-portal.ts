@@ -11,7 +11,7 @@ import { writeContacts } from './write-contacts.js';
 import type { WriteContext } from './write-context.js';
 import { WRITEBACK_QUEUE, writebackJobOptions } from './writeback-queue.js';
 
-export type WritebackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock'>;
+export type WritebackDeps = Pick<ServiceDeps, 'pool' | 'boss' | 'hubspot' | 'logger' | 'clock' | 'metrics'>;
 
 /** HubSpot's batch limit: one Calls create and one contacts update per page. */
 export const PAGE_SIZE = 100;
@@ -119,6 +119,7 @@ async function drain(
     }
   }
   logger.info(summary, 'HubSpot write-back run finished');
+  deps.metrics?.writebackRows(summary);
   if (summary.pending > 0) {
     throw new WritebackIncompleteError(portalId, summary.pending, firstError ?? 'HubSpot failing');
   }

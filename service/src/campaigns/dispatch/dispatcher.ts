@@ -26,8 +26,10 @@ export function startDispatcher(deps: ServiceDeps, onTick?: (result: TickResult)
       again = true; // a nudge during a tick: run once more right after it
       return running;
     }
+    const started = performance.now();
     running = dispatchTick(deps)
       .then((result) => {
+        deps.metrics?.dispatchTick((performance.now() - started) / 1000);
         if (result.claimed || result.completedCampaigns.length)
           deps.logger.debug({ ...result }, 'dispatch tick');
         onTick?.(result);

@@ -65,6 +65,8 @@ export async function placeCall(
   const marked = await execute(deps.pool, q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
   if (marked !== 1) return; // another worker got here first
   checkpoint('marked-dialing');
+  if (attempt.due_at)
+    deps.metrics?.dueToDial(Math.max(0, deps.clock.now() - attempt.due_at.getTime()) / 1000);
 
   const result = await deps.elevenlabs.placeOutboundCall({
     agentId: attempt.agent_id,
@@ -78,6 +80,7 @@ export async function placeCall(
     ...(attempt.first_message === null ? {} : { firstMessage: attempt.first_message }),
   });
   checkpoint('answered');
+  deps.metrics?.dialResult(result.kind === 'at-capacity' ? 'at_capacity' : result.kind);
   await recordDialResult(deps, attempt, result);
   checkpoint('recorded');
 }

@@ -36,12 +36,15 @@ export const LOAD_ATTEMPT = sql<
     first_message: string | null;
     crm_check: StoredDialCheck | null;
     crm_checked_at: Date | null;
+    /** When the contact became due (its next_attempt_at, unchanged while it is dialled). */
+    due_at: Date | null;
   },
   [attemptId: string, portalId: number]
 >(`
   SELECT a.id::text AS id, a.status, a.portal_id, a.campaign_id::text AS campaign_id, a.campaign_contact_id,
          a.contact_id, a.phone_e164, a.phone_number_id, a.dial_started_at,
          cc.time_zones, cc.us_state, cc.variables, cc.attempts, cc.crm_check, cc.crm_checked_at,
+         cc.next_attempt_at AS due_at,
          c.status AS campaign_status, c.agent_id, c.phone_provider, c.name AS campaign_name,
          c.calling_days, c.window_start_minute, c.window_end_minute, c.blackout_dates::text[] AS blackout_dates,
          c.dnc_property, c.consent_property, c.require_consent, c.dials_per_second, c.first_message

@@ -1,0 +1,9 @@
+export {
+  type OpsAuthOptions,
+  type OpsCredentials,
+  opsAuth,
+  resolveOpsCredentials,
+  SANDBOX_OPS_USER,
+} from './ops-auth.js';
+export { createOpsMetrics, type OpsMetrics, type OpsMetricsOptions } from './prometheus-metrics.js';
+export { metricsHandler, type OpsRoutesOptions, opsRoutes, startMetricsServer } from './routes.js';
