@@ -65,11 +65,15 @@ export async function startEmbeddedPostgres(options: {
     // Root: Postgres runs as the postgres user, who must reach both the binaries and the cluster.
     if (blockingDirectory(bin.dir, owner, statOf)) bin = await copyBinaries(bin, logger);
     const blocker = blockingDirectory(parentDir, owner, statOf);
-    if (blocker) {
+    const moved = relocatedClusterDir(requestedDir);
+    if (!blocker && existsSync(path.join(moved, 'PG_VERSION')) && existsSync(`${requestedDir}.location`)) {
+      // Moved there on an earlier start; DATA_DIR became reachable since: the data stays where it is.
+      clusterDir = moved;
+    } else if (blocker) {
       if (existsSync(path.join(requestedDir, 'PG_VERSION'))) {
         throw new StartupError(unreachableMessage(requestedDir, blocker, statOf(blocker)?.mode ?? 0));
       }
-      clusterDir = relocatedClusterDir(requestedDir);
+      clusterDir = moved;
       await onDisk(ROOT_HOME, () => mkdir(path.dirname(clusterDir), { recursive: true, mode: 0o755 }));
       await chmod(ROOT_HOME, 0o755);
       await chmod(path.dirname(clusterDir), 0o755);
@@ -82,7 +86,7 @@ export async function startEmbeddedPostgres(options: {
       );
       logger.info(
         { dataDir: clusterDir, unreachable: blocker },
-        'the postgres user cannot reach DATA_DIR: the embedded Postgres cluster lives in ROOT_HOME instead',
+        `the postgres user cannot reach DATA_DIR: the embedded Postgres cluster lives under ${ROOT_HOME} instead`,
       );
     }
   }
