@@ -419,6 +419,15 @@ async function clearPidFile(
 
 /** Whether this pid is a running postgres working in this data directory (its cwd). */
 function isPostmasterOf(pid: number, clusterDir: string): boolean {
+  if (!existsSync('/proc/self')) {
+    // No /proc (macOS): a live pid is taken for our postmaster, as before; pg_ctl stop then tells.
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   try {
     const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     return comm === 'postgres' && realpathSync(`/proc/${pid}/cwd`) === realpathSync(clusterDir);
