@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config.js';
+import { oneLine } from './db/first-run.js';
 import { createLogger } from './logger.js';
 import { type RunningService, startService } from './runtime.js';
 import { sandboxBanner } from './sandbox/index.js';
@@ -80,6 +81,9 @@ function opsLines(service: RunningService): string[] {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  // One line, never a stack trace: a StartupError names the folder or setting and the fix.
+  process.stderr.write(
+    `Start-up failed: ${oneLine(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import { contactWorkers } from './contacts/index.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { portInUseMessage, StartupError } from './db/first-run.js';
 import { migrate } from './db/migrate.js';
 import { createPool, databaseAnswers, type Pool } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
@@ -266,7 +267,11 @@ const HTTP_CLOSE_BUDGET_MS = 2_000;
 function listen(app: RequestListener, port: number, host: string | undefined): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
     const server = createServer(app);
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' ? new StartupError(portInUseMessage(port), { cause: error }) : error,
+      ),
+    );
     if (host === undefined) server.listen(port, () => resolve(server));
     else server.listen(port, host, () => resolve(server));
   });

@@ -123,7 +123,7 @@ export async function createDatabase(
 
 async function removeCluster(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
-  await rm(`${dataDir}.password`, { force: true });
+  for (const side of ['password', 'owner', 'location']) await rm(`${dataDir}.${side}`, { force: true });
 }
 
 /** Clusters of runs that were killed (their runner process is gone): stop their server, then delete them. */
