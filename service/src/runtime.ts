@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { apiRoutes, type HubSpotSurfaceContext } from './api/index.js';
 import {
@@ -24,6 +25,12 @@ import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import { reconciliationWorkers, startCallCheckLoop } from './reconciliation/index.js';
+import {
+  applyDiallingAtStartup,
+  denyOpsRoutes,
+  diallingReadiness,
+  guardedSafetyOpsRoutes,
+} from './safety/index.js';
 import { type SandboxOptions, sandboxProxyRoutes } from './sandbox/index.js';
 import {
   createEventWriter,
@@ -64,6 +71,11 @@ export interface StartOptions {
   readonly placementHooks?: PlacementHooks;
   /** Tests drive dispatch ticks themselves. */
   readonly startDispatcher?: boolean;
+  /**
+   * What stands in front of the ops routes (`/ops/dialling`): the ops login. Until it is wired in, the default
+   * answers 404 to everyone; tests pass one that lets them through.
+   */
+  readonly opsGuard?: RequestHandler;
 }
 
 /**
@@ -135,6 +147,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
         ...options.engineSettings,
       },
     };
+    // DIALLING_STOPPED holds before any loop or worker could dial (see safety/dialling-switch.ts).
+    await applyDiallingAtStartup(engine, config.diallingStopped);
     let url = config.publicUrl ?? '';
     const surface: HubSpotSurfaceContext = {
       deps: engine,
@@ -182,6 +196,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           { name: 'database', check: () => databaseAnswers(pool) },
           { name: 'jobs', check: async () => workersRunning },
         ],
+        readinessDetails: () => diallingReadiness(pool),
         routers: [
           elevenLabsWebhookRoutes({
             secret: integrations.elevenLabsWebhookSecret,
@@ -192,6 +207,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           installRoutes(surface),
           workflowActionRoutes(surface),
           hubspotWebhookRoutes(surface),
+          guardedSafetyOpsRoutes({ deps: engine }, options.opsGuard ?? denyOpsRoutes),
           ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
         ],
       });

@@ -38,6 +38,8 @@ export interface Config {
     readonly maxCallDurationSecs: number;
   };
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
+  /** DIALLING_STOPPED: stop all dialling at start-up. */
+  readonly diallingStopped: boolean;
 }
 
 /** A configuration problem, reported as one line that names the variable and what was expected. */
@@ -132,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY,
     engine: engineOf(v),
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
+    diallingStopped: v.DIALLING_STOPPED ?? false,
   };
   return deepFreeze(config);
 }

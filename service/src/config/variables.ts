@@ -178,6 +178,11 @@ export const variables = {
     doc: 'Basic-auth password for the ops pages. Without both, the dashboard is served on loopback only.',
     secret: true,
   },
+  DIALLING_STOPPED: {
+    schema: booleanString.optional(),
+    default: '`false`',
+    doc: 'true: stop all dialling at start-up (every process; calls going on finish). Unset or false lifts only a stop this variable made; a stop set at run time (`PUT /ops/dialling`) holds across restarts until lifted there.',
+  },
   SANDBOX: {
     schema: booleanString.optional(),
     default: 'auto',
