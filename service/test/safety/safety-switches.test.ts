@@ -12,6 +12,7 @@ import { createTestDatabase, silentLogger, type TestDatabase } from '../../../te
 import { engineDeps, ManualClock } from '../../../test/helpers/engine.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
 import { resumeCampaign } from '../../src/campaigns/index.js';
+import { prefetchDialChecks } from '../../src/campaigns/placement/dial-check-prefetch.js';
 import { placeCall } from '../../src/campaigns/placement/place-call.js';
 import type { ServiceDeps } from '../../src/core/deps.js';
 import type { DialResult, ElevenLabsApi, OutboundCallRequest } from '../../src/elevenlabs/index.js';
@@ -152,6 +153,16 @@ describe('the stop-all-dialling switch', () => {
       changedBy: 'ops:bob',
       reason: 'bad agent prompt',
     });
+  });
+
+  it('holds the pre-dial HubSpot reads too: no dial would use them', async () => {
+    const campaign = await insertCampaign(db.pool, { portalId: PORTAL });
+    await insertContacts(db.pool, PORTAL, campaign, phones(0, 5));
+    const prefetching = { ...deps, settings: { ...deps.settings, dialCheckMaxAgeMs: 600_000 } };
+    await setDialling(deps, { stopped: true, by: 'ops' });
+    expect(await prefetchDialChecks(prefetching)).toEqual({ requests: 0, stored: 0 });
+    await setDialling(deps, { stopped: false, by: 'ops' });
+    expect(await prefetchDialChecks(prefetching)).toEqual({ requests: 1, stored: 5 });
   });
 
   it('shows in the readiness details with who, when and why', async () => {
