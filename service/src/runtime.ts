@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { apiRoutes, type HubSpotSurfaceContext } from './api/index.js';
 import {
@@ -33,6 +34,12 @@ import {
   startMetricsServer,
 } from './ops/index.js';
 import { reconciliationWorkers, startCallCheckLoop } from './reconciliation/index.js';
+import {
+  applyDiallingAtStartup,
+  denyOpsRoutes,
+  diallingReadiness,
+  guardedSafetyOpsRoutes,
+} from './safety/index.js';
 import { type SandboxOptions, sandboxProxyRoutes } from './sandbox/index.js';
 import {
   createEventWriter,
@@ -80,6 +87,11 @@ export interface StartOptions {
   readonly placementHooks?: PlacementHooks;
   /** Tests drive dispatch ticks themselves. */
   readonly startDispatcher?: boolean;
+  /**
+   * What stands in front of the ops routes (`/ops/dialling`): the ops login. Until it is wired in, the default
+   * answers 404 to everyone; tests pass one that lets them through.
+   */
+  readonly opsGuard?: RequestHandler;
 }
 
 /**
@@ -157,6 +169,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
       metrics,
     };
     accountCap = engine.settings.accountConcurrencyCap;
+    // DIALLING_STOPPED holds before any loop or worker could dial (see safety/dialling-switch.ts).
+    await applyDiallingAtStartup(engine, config.diallingStopped);
     let url = config.publicUrl ?? '';
     const surface: HubSpotSurfaceContext = {
       deps: engine,
@@ -211,6 +225,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           { name: 'database', check: () => databaseAnswers(pool) },
           { name: 'jobs', check: async () => workersRunning },
         ],
+        readinessDetails: () => diallingReadiness(pool),
         routers: [
           elevenLabsWebhookRoutes({
             secret: integrations.elevenLabsWebhookSecret,
@@ -223,6 +238,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
           installRoutes(surface),
           workflowActionRoutes(surface),
           hubspotWebhookRoutes(surface),
+          // Behind the ops login: opsRoutes (mounted above) checks every /ops request and names the user.
+          guardedSafetyOpsRoutes({ deps: engine }, options.opsGuard ?? passedOpsLogin),
           ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
         ],
       });
@@ -260,6 +277,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
     throw error;
   }
 }
+
+/** Lets through requests the ops login (opsRoutes, mounted before) let through; anything else is a 404. */
+const passedOpsLogin: RequestHandler = (req, res, next) => {
+  if (typeof res.locals.opsUser === 'string') next();
+  else denyOpsRoutes(req, res, next);
+};
 
 /** In-flight requests get this long to finish once HTTP stops accepting (jobs have drained by then). */
 const HTTP_CLOSE_BUDGET_MS = 2_000;

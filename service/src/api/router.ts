@@ -8,6 +8,7 @@ import type { HubSpotSurfaceContext } from './context.js';
 import { exportLinkRoutes } from './export-link-routes.js';
 import { requireConnectedPortal } from './portal-guard.js';
 import { resultRoutes } from './results-routes.js';
+import { safetyRoutes } from './safety-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 import { voicePreviewRoutes } from './voice-preview-routes.js';
 
@@ -29,5 +30,6 @@ export function apiRoutes(ctx: HubSpotSurfaceContext): Router {
   router.use(catalogRoutes(ctx), campaignRoutes(ctx), resultRoutes(ctx), contactRoutes(ctx));
   router.use(callNowRoutes(ctx));
   router.use(settingsRoutes(ctx));
+  router.use(safetyRoutes(ctx));
   return router;
 }

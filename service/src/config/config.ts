@@ -40,6 +40,8 @@ export interface Config {
   readonly ops: { readonly user: string | undefined; readonly password: string | undefined };
   /** /metrics without login on 127.0.0.1 at this port, when set. */
   readonly metricsPort: number | undefined;
+  /** DIALLING_STOPPED: stop all dialling at start-up. */
+  readonly diallingStopped: boolean;
 }
 
 /** A configuration problem, reported as one line that names the variable and what was expected. */
@@ -135,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     engine: engineOf(v),
     ops: { user: v.OPS_USER, password: v.OPS_PASSWORD },
     metricsPort: v.METRICS_PORT,
+    diallingStopped: v.DIALLING_STOPPED ?? false,
   };
   return deepFreeze(config);
 }

@@ -188,6 +188,11 @@ export const variables = {
     default: 'unset',
     doc: 'When set, `/metrics` is also served without login on 127.0.0.1 at this port (also by `worker` processes, which serve no other HTTP). 0 picks a free port.',
   },
+  DIALLING_STOPPED: {
+    schema: booleanString.optional(),
+    default: '`false`',
+    doc: 'true: stop all dialling at start-up (every process; calls going on finish). Unset or false lifts only a stop this variable made; a stop set at run time (`PUT /ops/dialling`) holds across restarts until lifted there.',
+  },
   SANDBOX: {
     schema: booleanString.optional(),
     default: 'auto',

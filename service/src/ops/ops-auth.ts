@@ -99,6 +99,8 @@ export function opsAuth(options: OpsAuthOptions): RequestHandler {
     const given = basicCredentials(req.headers.authorization);
     if (given !== null && timingSafeEqual(digest(given), expected)) {
       failures.delete(client);
+      // Who passed the login: routes behind it (the dialling switch) record it as who changed something.
+      res.locals.opsUser = options.credentials.user;
       next();
       return;
     }

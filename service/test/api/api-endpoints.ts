@@ -401,6 +401,21 @@ export function contactEndpoints(): EndpointDescriptor[] {
   ];
 }
 
+/** The safety switches: whether all dialling is stopped (read-only). */
+export function safetyEndpoints(): EndpointDescriptor[] {
+  return [
+    {
+      method: 'GET',
+      route: '/api/safety',
+      path: () => '/api/safety',
+      addresses: null,
+      okStatus: 200,
+      mutates: false,
+      malformed: [],
+    },
+  ];
+}
+
 /** The settings page: connection status and defaults (read, saved), and the agent check. */
 export function settingsEndpoints(agentId: string): EndpointDescriptor[] {
   const defaults = {

@@ -12,6 +12,7 @@ import {
   type EndpointDescriptor,
   NO_BODY,
   type PortalObjects,
+  safetyEndpoints,
   settingsEndpoints,
 } from './api-endpoints.js';
 import { type ApiTestService, startApiTestService } from './api-service.js';
@@ -126,6 +127,7 @@ beforeAll(async () => {
     }),
     ...contactEndpoints(),
     ...settingsEndpoints(t.demo.agentId),
+    ...safetyEndpoints(),
   ];
 });
 afterAll(async () => {

@@ -119,6 +119,31 @@ describe('fake ElevenLabs: fault switches', () => {
     expect(fake.inFlight).toBe(1);
   });
 
+  it('refuses the dials a rejectDial fault picks with its status, placing none of them, the same each run', async () => {
+    const refusedIn = async () => {
+      const fake = await start({ seed: 11, timeScale: 1_000 });
+      fake.setFaults({ rejectDial: { fraction: 0.6 }, rejectDialStatus: 401 });
+      const statuses = [];
+      for (const n of numbers(40)) {
+        const res = await dial(fake, n);
+        statuses.push(res.status);
+        if (res.status === 401) {
+          expect(await res.json()).toEqual({
+            detail: { status: 'invalid_api_key', message: 'Invalid API key' },
+          });
+        }
+      }
+      const refused = statuses.filter((s) => s === 401).length;
+      expect(fake.record.dials).toHaveLength(40 - refused);
+      expect(fake.record.rejectedDials).toHaveLength(refused);
+      return fake.record.rejectedDials.map((r) => r.toNumber);
+    };
+    const first = await refusedIn();
+    expect(await refusedIn()).toEqual(first);
+    expect(first.length).toBeGreaterThan(15);
+    expect(first.length).toBeLessThan(35);
+  });
+
   it('drops the same fraction of webhooks for the same seed, run after run', async () => {
     const droppedIn = async () => {
       const fake = await start({ seed: 11, timeScale: 1_000 });

@@ -3,6 +3,7 @@ import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import { execute, queryRow, queryRows, type RowOf } from '../../db/statement.js';
+import { isDiallingStopped } from '../../safety/index.js';
 import { PLACE_CALL_QUEUE } from '../placement/placement-queue.js';
 import { allocateSlots } from '../slot-allocation.js';
 import * as q from './queries.js';
@@ -49,6 +50,8 @@ export async function dispatchTick(deps: ServiceDeps): Promise<TickResult> {
   return withTransaction(deps.pool, async (tx) => {
     const lock = await queryRow(tx, q.TRY_DISPATCH_LOCK, [DISPATCH_LOCK]);
     if (!lock?.ok) return NOTHING;
+    // All dialling stopped (the safety switch, in every process): no claims at all.
+    if (await isDiallingStopped(tx)) return NOTHING;
 
     const campaigns = await queryRows(tx, q.ACTIVE_CAMPAIGNS, [at]);
     if (campaigns.length === 0) return NOTHING;

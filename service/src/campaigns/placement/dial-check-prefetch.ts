@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../../core/deps.js';
 import { queryRows, type RowOf } from '../../db/statement.js';
+import { isDiallingStopped } from '../../safety/index.js';
 import { dialCheckFrom, storeDialChecks } from './crm-dial-check.js';
 import * as q from './queries.js';
 
@@ -30,6 +31,8 @@ export interface PrefetchResult {
 export async function prefetchDialChecks(deps: ServiceDeps): Promise<PrefetchResult> {
   const maxAge = deps.settings.dialCheckMaxAgeMs;
   if (maxAge <= 0) return { requests: 0, stored: 0 };
+  // While all dialling is stopped no dial would use the reads: keep the portals' HubSpot budget.
+  if (await isDiallingStopped(deps.pool)) return { requests: 0, stored: 0 };
   const now = deps.clock.now();
   // Checks younger than half the max age count as fresh, so a contact read now is still covered when it is dialled
   // up to half the max age from now; only contacts due within that span are worth reading.

@@ -4,6 +4,8 @@ import { withTransaction } from '../../db/pool.js';
 import { execute, queryRow, type RowOf } from '../../db/statement.js';
 import type { DialResult } from '../../elevenlabs/index.js';
 import { maskPhone } from '../../logger.js';
+import { checkCampaignBreaker, DIALLING_STOPPED_REASON, isDiallingStopped } from '../../safety/index.js';
+import { pauseCampaign } from '../use-cases/control-campaign.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
 import { markPlaced } from './mark-placed.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
@@ -61,6 +63,11 @@ export async function placeCall(
   }
   if (waitMs > 0) await deps.clock.sleep(waitMs);
   checkpoint('paced');
+  // The stop-all-dialling switch may have been set while this attempt waited: it binds up to the dial.
+  if (await isDiallingStopped(deps.pool)) {
+    await release(deps, attempt, diallingStopped(deps));
+    return;
+  }
 
   const marked = await execute(deps.pool, q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
   if (marked !== 1) return; // another worker got here first
@@ -90,8 +97,14 @@ type Refusal =
   | { kind: 'skip'; skipReason: 'suppressed' | 'no_consent'; reason: string }
   | { kind: 'finish'; outcome: 'failed'; reason: string };
 
+/** All dialling is stopped: the contact waits, first in line once dialling resumes (the dispatcher holds until then). */
+function diallingStopped(deps: ServiceDeps): Refusal {
+  return { kind: 'requeue', atMs: deps.clock.now(), reason: DIALLING_STOPPED_REASON };
+}
+
 async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refusal | null> {
   const now = deps.clock.now();
+  if (await isDiallingStopped(deps.pool)) return diallingStopped(deps);
   if (a.campaign_status !== 'active')
     return { kind: 'requeue', atMs: now, reason: `campaign_${a.campaign_status}` };
   const who = { zones: a.time_zones, usState: a.us_state };
@@ -206,6 +219,14 @@ async function recordDialResult(deps: ServiceDeps, a: AttemptRow, result: DialRe
         await execute(tx, q.FINISH_CONTACT, [a.campaign_contact_id, 'failed', at]);
       });
       log.warn({ status: result.status, message: result.message }, 'dial rejected');
+      // Too many refusals in a row mean a misconfigured number, an exhausted balance or a revoked key: the safety
+      // breaker pauses the campaign rather than let it burn through its list.
+      await checkCampaignBreaker(
+        deps,
+        { portalId: Number(a.portal_id), campaignId: a.campaign_id },
+        { kind: 'rejected', status: result.status, message: result.message },
+        (portalId, campaignId, actor) => pauseCampaign(deps, portalId, campaignId, actor),
+      );
       return;
     case 'unknown':
       await markUnknown(deps, a, result.reason);

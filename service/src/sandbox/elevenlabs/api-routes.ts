@@ -15,7 +15,7 @@ import {
   silentMp3,
   voiceWire,
 } from './catalog.js';
-import type { FaultState } from './faults.js';
+import { type FaultState, faultFires } from './faults.js';
 import { conversationSummaryWire, conversationWire } from './wire.js';
 
 /** The /v1 routes of the fake ElevenLabs, answering in the real API's wire shapes and error bodies. */
@@ -31,6 +31,8 @@ export interface RejectedDialRecord {
 export interface ElevenLabsApiContext {
   readonly simulator: CallSimulator;
   readonly faults: FaultState;
+  /** Decides which dials a `rejectDial` fault refuses (the same run refuses the same dials). */
+  readonly seed: number;
   readonly clock: SandboxClock;
   readonly concurrencyLimit: number;
   /** When set, `xi-api-key` must equal it; otherwise any non-empty key is accepted. */
@@ -110,7 +112,18 @@ function requireApiKey(ctx: ElevenLabsApiContext) {
   };
 }
 
+/** The wire answers of a `rejectDial` fault, by status (what ElevenLabs says for each). */
+const REJECTIONS: Record<FaultState['rejectDialStatus'], { code: string; message: string }> = {
+  400: { code: 'invalid_request', message: 'The phone number could not be used for this call.' },
+  401: { code: 'invalid_api_key', message: 'Invalid API key' },
+  402: { code: 'quota_exceeded', message: 'This request exceeds your quota. Your balance is exhausted.' },
+  403: { code: 'forbidden', message: 'You do not have access to this phone number.' },
+  404: { code: 'phone_number_not_found', message: 'Phone number not found' },
+};
+
 function dialHandler(ctx: ElevenLabsApiContext, endpoint: 'twilio' | 'sip_trunk') {
+  /** Dials seen per number: the `rejectDial` fault's occasion. */
+  const seen = new Map<string, number>();
   return async (req: Request, res: Response) => {
     const reject = (status: number, code: string, message: string, toNumber: string | null) => {
       ctx.rejectedDials.push({ at: isoAt(ctx.clock.now()), endpoint, toNumber, status, reason: code });
@@ -149,6 +162,12 @@ function dialHandler(ctx: ElevenLabsApiContext, endpoint: 'twilio' | 'sip_trunk'
           ? `We are missing some Twilio credentials for the number ${phone.phoneNumber}. Please delete and re-create it.`
           : `Phone number ${phone.phoneNumber} is not a SIP trunk number.`;
       return reject(400, 'invalid_provider_config', message, body.to_number);
+    }
+    const nth = seen.get(body.to_number) ?? 0;
+    seen.set(body.to_number, nth + 1);
+    if (faultFires(ctx.faults, 'rejectDial', ctx.seed, `${body.to_number}#${nth}`)) {
+      const { code, message } = REJECTIONS[ctx.faults.rejectDialStatus];
+      return reject(ctx.faults.rejectDialStatus, code, message, body.to_number);
     }
     if (ctx.simulator.inFlight >= ctx.concurrencyLimit) {
       return reject(

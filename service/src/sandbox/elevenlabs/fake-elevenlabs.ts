@@ -167,6 +167,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
     elevenLabsApiRoutes({
       simulator,
       faults,
+      seed,
       clock,
       concurrencyLimit,
       apiKey: options.apiKey,

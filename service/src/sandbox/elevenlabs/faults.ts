@@ -22,6 +22,11 @@ export const FAULT_KINDS = [
   'webhookBeforeDialResponse',
   /** The call is placed, but the dial is answered with a 5xx: the caller cannot know it rang. */
   'serverErrorAfterPlacing',
+  /**
+   * The dial is refused with a 4xx and nothing is placed (a misconfigured number, an exhausted balance, a revoked
+   * key): the status is `rejectDialStatus`.
+   */
+  'rejectDial',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -31,6 +36,15 @@ export const faultSettingsSchema = z
     duplicateWebhook: faultRuleSchema,
     webhookBeforeDialResponse: faultRuleSchema,
     serverErrorAfterPlacing: faultRuleSchema,
+    rejectDial: faultRuleSchema,
+    /** The HTTP status of a rejectDial answer: 400 (bad request), 401 (key), 402 (balance), 403 or 404. */
+    rejectDialStatus: z.union([
+      z.literal(400),
+      z.literal(401),
+      z.literal(402),
+      z.literal(403),
+      z.literal(404),
+    ]),
     /** The HTTP status of a serverErrorAfterPlacing answer. */
     serverErrorStatus: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
     /** Every dial response waits this long (the call is placed at once). */
@@ -42,6 +56,7 @@ export type FaultSettings = z.input<typeof faultSettingsSchema>;
 export interface FaultState {
   readonly rules: Record<FaultKind, FaultRule>;
   serverErrorStatus: 500 | 502 | 503 | 504;
+  rejectDialStatus: 400 | 401 | 402 | 403 | 404;
   dialResponseDelayMs: number;
 }
 
@@ -53,8 +68,10 @@ export function noFaults(): FaultState {
       duplicateWebhook: off(),
       webhookBeforeDialResponse: off(),
       serverErrorAfterPlacing: off(),
+      rejectDial: off(),
     },
     serverErrorStatus: 500,
+    rejectDialStatus: 402,
     dialResponseDelayMs: 0,
   };
 }
@@ -67,6 +84,7 @@ export function applyFaultSettings(state: FaultState, settings: FaultSettings): 
     if (rule) state.rules[kind] = { ...rule };
   }
   if (parsed.serverErrorStatus !== undefined) state.serverErrorStatus = parsed.serverErrorStatus;
+  if (parsed.rejectDialStatus !== undefined) state.rejectDialStatus = parsed.rejectDialStatus;
   if (parsed.dialResponseDelayMs !== undefined) state.dialResponseDelayMs = parsed.dialResponseDelayMs;
 }
 
@@ -84,6 +102,7 @@ export function describeFaults(state: FaultState) {
   return {
     ...state.rules,
     serverErrorStatus: state.serverErrorStatus,
+    rejectDialStatus: state.rejectDialStatus,
     dialResponseDelayMs: state.dialResponseDelayMs,
   };
 }
