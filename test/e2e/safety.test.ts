@@ -27,16 +27,17 @@ const logs = recentLogs('warn');
 beforeAll(async () => {
   db = await createTestDatabase();
   service = await startService({
-    config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e', DIALLING_STOPPED: 'true' }),
+    config: sandboxTestConfig(db, {
+      ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e',
+      DIALLING_STOPPED: 'true',
+      OPS_USER: 'oncall',
+      OPS_PASSWORD: 'safety-switch-test',
+    }),
     logger: logs.logger,
     clock: shiftedClock(TUESDAY_AFTERNOON_NY),
     engineSettings: { accountConcurrencyCap: 10, dispatchIntervalMs: 250 },
     sandboxOptions: { concurrencyLimit: 20 },
     sandboxTimeScale: 0.01,
-    opsGuard: (_req, res, next) => {
-      res.locals.opsUser = 'oncall';
-      next();
-    },
   });
 });
 afterAll(async () => {
@@ -50,7 +51,10 @@ const count = async (sql: string, params: unknown[] = []) =>
 const setDialling = async (body: unknown) => {
   const res = await fetch(`${service.url}/ops/dialling`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from('oncall:safety-switch-test').toString('base64')}`,
+    },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
