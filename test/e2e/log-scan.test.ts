@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
+  activateCampaign,
   insertCampaign,
   insertContacts,
   TUESDAY_AFTERNOON_NY,
@@ -49,6 +50,7 @@ describe('logs of a sandbox campaign at debug', () => {
     const ids = await demoListContactIds(service, CONTACTS);
     const phones = ids.map((_, i) => usPhone(i));
     const campaign = await insertCampaign(db.pool, {
+      status: 'paused',
       portalId,
       agentId,
       phoneNumberId,
@@ -65,6 +67,7 @@ describe('logs of a sandbox campaign at debug', () => {
       campaign,
       ids.map((contactId, i) => ({ contactId, phone: phones[i] ?? '' })),
     );
+    await activateCampaign(db.pool, campaign);
     // A wrong ops login and a webhook with a forged signature: their credentials must not be logged either.
     await fetch(`${service.url}/metrics`, {
       headers: { authorization: `Basic ${Buffer.from('ops:not-the-password').toString('base64')}` },

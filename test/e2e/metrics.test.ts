@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
+  activateCampaign,
   insertCampaign,
   insertContacts,
   TUESDAY_AFTERNOON_NY,
@@ -66,6 +67,7 @@ describe('/metrics on a sandbox campaign', () => {
     const { portalId, agentId, phoneNumberId } = sandbox.demoPortal;
     const ids = await demoListContactIds(service, CONTACTS);
     const campaign = await insertCampaign(db.pool, {
+      status: 'paused',
       portalId,
       agentId,
       phoneNumberId,
@@ -82,6 +84,7 @@ describe('/metrics on a sandbox campaign', () => {
       campaign,
       ids.map((contactId, i) => ({ contactId, phone: usPhone(i) })),
     );
+    await activateCampaign(db.pool, campaign);
     service.dispatcher?.nudge();
 
     let maxInFlight = 0;

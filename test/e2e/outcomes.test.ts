@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
+  activateCampaign,
   insertCampaign,
   insertContacts,
   TUESDAY_AFTERNOON_NY,
@@ -46,6 +47,7 @@ describe('outcomes end to end on the sandbox', () => {
 
     const ids = await demoListContactIds(service, CONTACTS);
     const campaign = await insertCampaign(db.pool, {
+      status: 'paused',
       portalId,
       agentId,
       phoneNumberId,
@@ -62,6 +64,7 @@ describe('outcomes end to end on the sandbox', () => {
       campaign,
       ids.slice(0, CONTACTS).map((contactId, i) => ({ contactId, phone: usPhone(i) })),
     );
+    await activateCampaign(db.pool, campaign);
     const requestsBefore = sandbox.hubspot.record.requests.length;
     service.dispatcher?.nudge();
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedClock } from '../../service/src/core/clock.js';
 import { type RunningService, startService } from '../../service/src/runtime.js';
 import {
+  activateCampaign,
   insertCampaign,
   insertContacts,
   TUESDAY_AFTERNOON_NY,
@@ -64,6 +65,7 @@ const setDialling = async (body: unknown) => {
 async function campaignOf(n: number, skip: number): Promise<string> {
   const { portalId, agentId, phoneNumberId } = sandbox().demoPortal;
   const id = await insertCampaign(db.pool, {
+    status: 'paused',
     portalId,
     agentId,
     phoneNumberId,
@@ -78,6 +80,7 @@ async function campaignOf(n: number, skip: number): Promise<string> {
     id,
     callableDemoContacts(n, skip).map((contactId, i) => ({ contactId, phone: usPhone(skip + i) })),
   );
+  await activateCampaign(db.pool, id);
   return id;
 }
 const progress = async () =>

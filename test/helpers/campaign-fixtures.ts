@@ -102,6 +102,15 @@ export async function insertContacts(
   return rows.map((r) => r.id);
 }
 
+/**
+ * Makes a campaign inserted as paused active. A test against a running dispatcher inserts its campaign paused, then
+ * its contacts, then activates it: an active campaign with no contacts yet is complete to the dispatcher, and a tick
+ * landing between the two inserts would end it before its contacts arrive (a CI stall with 500 contacts queued).
+ */
+export async function activateCampaign(db: Queryable, campaignId: string): Promise<void> {
+  await db.query(`UPDATE campaigns SET status = 'active' WHERE id = $1`, [campaignId]);
+}
+
 /** A distinct valid US number per index (212 555 01xx style lines are fictional; these pass libphonenumber). */
 export function usPhone(i: number): string {
   return `+1212555${String(1000 + (i % 9000)).padStart(4, '0')}`;

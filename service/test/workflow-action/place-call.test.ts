@@ -215,6 +215,11 @@ describe('POST /hubspot/actions/place-call', () => {
       [campaign, contactId],
     );
     expect(rows.rows[0].n).toBe(1);
+    // HubSpot records the completion before the job marks the enrolment completed (after HubSpot's answer).
+    await waitUntil(async () => (await enrolmentsOf([execution!.callbackId]))[0]?.status === 'completed', {
+      what: 'the enrolment marked completed',
+      timeoutMs: 30_000,
+    });
     expect((await enrolmentsOf([execution!.callbackId]))[0]).toMatchObject({
       status: 'completed',
       campaign_contact_id: Number(rowId),
