@@ -1,6 +1,12 @@
 import { shiftedClock } from '../../service/src/core/clock.js';
 import { startService } from '../../service/src/runtime.js';
-import { insertCampaign, insertContacts, TUESDAY_AFTERNOON_NY, usPhone } from './campaign-fixtures.js';
+import {
+  activateCampaign,
+  insertCampaign,
+  insertContacts,
+  TUESDAY_AFTERNOON_NY,
+  usPhone,
+} from './campaign-fixtures.js';
 import { silentLogger, type TestDatabase } from './database.js';
 import { startOutcomeShim } from './outcome-shim.js';
 import { demoListContactIds, sandboxTestConfig } from './sandbox-service.js';
@@ -50,6 +56,8 @@ export async function runAtProviderLimit(
       concurrencyCap: limit,
       dialsPerSecond: 50,
       retryPolicy: {},
+      // Activated once its contacts are in: a running dispatcher completes an active campaign with none.
+      status: 'paused',
     });
     const phones = ids.slice(0, contacts).map((_, i) => usPhone(i));
     for (const phone of phones) sandbox.elevenlabs.script(phone, 'declined');
@@ -59,6 +67,7 @@ export async function runAtProviderLimit(
       campaign,
       ids.slice(0, contacts).map((contactId, i) => ({ contactId, phone: phones[i]! })),
     );
+    await activateCampaign(db.pool, campaign);
     const due = async () =>
       Number(
         (

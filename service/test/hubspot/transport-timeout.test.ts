@@ -8,6 +8,12 @@ import { PORTAL_ID, staticTokens } from './helpers.js';
 
 /** A request that times out is cancelled, not merely abandoned: its connection closes. */
 
+/**
+ * Long enough for the request to reach the silent server on a loaded machine (at 100 ms a busy CI run aborted it
+ * before the server saw it), short enough to keep the file quick.
+ */
+const TIMEOUT_MS = 1_000;
+
 let server: Server;
 let baseUrl: string;
 const closed: Promise<void>[] = [];
@@ -33,7 +39,7 @@ const clients = () =>
     tokens: staticTokens(),
     logger: silentLogger,
     clock: new SteppingClock(),
-    requestTimeoutMs: 100,
+    requestTimeoutMs: TIMEOUT_MS,
   });
 
 describe('a HubSpot request that gets no answer in time', () => {
@@ -43,7 +49,7 @@ describe('a HubSpot request that gets no answer in time', () => {
       tokens: staticTokens(),
       logger: silentLogger,
       clock: new SteppingClock(),
-      requestTimeoutMs: 100,
+      requestTimeoutMs: TIMEOUT_MS,
       retry: { maxAttempts: 1 },
     });
     const error = await clients
