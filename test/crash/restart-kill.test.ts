@@ -122,10 +122,15 @@ describe('a service killed with SIGKILL mid-campaign and started again', () => {
     const first = startService(before, port);
     await first.ready;
     const fakeBefore = before;
-    await waitUntil(() => fakeBefore.elevenlabs.record.dials.length >= DIALS_BEFORE_KILL, {
-      timeoutMs: 60_000,
-      what: `${DIALS_BEFORE_KILL} dials before the kill`,
-    });
+    // Killed once calls are going on that the service has recorded as placed: those vanish with the fake and must
+    // end as "no trace at provider". (Waiting on dials alone, a loaded machine was sometimes killed before it had
+    // recorded any answer, and only dials cut short were left to check.)
+    await waitUntil(
+      async () =>
+        fakeBefore.elevenlabs.record.dials.length >= DIALS_BEFORE_KILL &&
+        (await count(`SELECT count(*)::int AS n FROM call_attempts WHERE status = 'placed'`, [])) > 0,
+      { timeoutMs: 60_000, what: `${DIALS_BEFORE_KILL} dials and a call recorded as placed before the kill` },
+    );
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     // The fake dies with the process, as in plain sandbox mode: calls in flight vanish, no webhook comes.
