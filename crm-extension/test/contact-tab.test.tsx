@@ -92,7 +92,7 @@ describe('the contact AI-calls tab', () => {
     expect(text).toContain('14:05');
     expect(text).toContain('3:03');
     expect(text).toContain('Pledged $50 monthly');
-    expect(text).toContain('$50.00 monthly');
+    expect(text).toContain('50.00 monthly');
     expect(deepText(row.find(StatusTag))).toBe('Pledged');
     expect(text).toContain('Transcript');
     expect(deepText(find(StatusTag, { variant: 'info' }))).toBe('Queued');

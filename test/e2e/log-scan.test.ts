@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedClock } from '../../service/src/core/clock.js';
-import { type RunningService, startService } from '../../service/src/runtime.js';
-import {
-  activateCampaign,
-  insertCampaign,
-  insertContacts,
-  TUESDAY_AFTERNOON_NY,
-  usPhone,
-} from '../helpers/campaign-fixtures.js';
+import type { RunningService } from '../../service/src/runtime.js';
+import { activateCampaign, insertCampaign, insertContacts, usPhone } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { recentLogs } from '../helpers/recent-logs.js';
-import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
+import { demoListContactIds, startSandboxTestService } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 
 const CONTACTS = 20;
@@ -24,18 +17,16 @@ const logs = recentLogs('debug', 1_000_000);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  service = await startService({
-    config: sandboxTestConfig(db, {
+  service = await startSandboxTestService(db, {
+    logger: logs.logger,
+    concurrency: 5,
+    dispatchIntervalMs: 200,
+    env: {
       ELEVENLABS_WEBHOOK_SECRET: WEBHOOK_SECRET,
       HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
       HUBSPOT_CLIENT_ID: 'logscan-client-id',
       LOG_LEVEL: 'debug',
-    }),
-    logger: logs.logger,
-    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
-    engineSettings: { accountConcurrencyCap: 5, dispatchIntervalMs: 200 },
-    sandboxOptions: { concurrencyLimit: 5 },
-    sandboxTimeScale: 0.01,
+    },
   });
 });
 afterAll(async () => {

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedClock } from '../../service/src/core/clock.js';
-import { type RunningService, startService } from '../../service/src/runtime.js';
-import {
-  activateCampaign,
-  insertCampaign,
-  insertContacts,
-  TUESDAY_AFTERNOON_NY,
-  usPhone,
-} from '../helpers/campaign-fixtures.js';
+import type { RunningService } from '../../service/src/runtime.js';
+import { activateCampaign, insertCampaign, insertContacts, usPhone } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { type Family, parsePrometheusText, sampleValue, sumOf } from '../helpers/prometheus-text.js';
 import { recentLogs } from '../helpers/recent-logs.js';
-import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
+import { demoListContactIds, startSandboxTestService } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 
 const CONTACTS = 20;
@@ -22,13 +15,11 @@ const logs = recentLogs('warn');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  service = await startService({
-    config: sandboxTestConfig(db, { METRICS_PORT: '0' }),
+  service = await startSandboxTestService(db, {
     logger: logs.logger,
-    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
-    engineSettings: { accountConcurrencyCap: 5, dispatchIntervalMs: 200 },
-    sandboxOptions: { concurrencyLimit: 5 },
-    sandboxTimeScale: 0.01,
+    concurrency: 5,
+    dispatchIntervalMs: 200,
+    env: { METRICS_PORT: '0' },
   });
 });
 afterAll(async () => {

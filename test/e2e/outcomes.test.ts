@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedClock } from '../../service/src/core/clock.js';
-import { type RunningService, startService } from '../../service/src/runtime.js';
-import {
-  activateCampaign,
-  insertCampaign,
-  insertContacts,
-  TUESDAY_AFTERNOON_NY,
-  usPhone,
-} from '../helpers/campaign-fixtures.js';
+import type { RunningService } from '../../service/src/runtime.js';
+import { activateCampaign, insertCampaign, insertContacts, usPhone } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { recentLogs } from '../helpers/recent-logs.js';
-import { demoListContactIds, sandboxTestConfig } from '../helpers/sandbox-service.js';
+import { demoListContactIds, startSandboxTestService } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 
 const CONTACTS = Number(process.env.E2E_CONTACTS ?? 500);
@@ -22,13 +15,11 @@ const logs = recentLogs('warn');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  service = await startService({
-    config: sandboxTestConfig(db, { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e' }),
+  service = await startSandboxTestService(db, {
     logger: logs.logger,
-    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
-    engineSettings: { accountConcurrencyCap: 20, dispatchIntervalMs: 500 },
-    sandboxOptions: { concurrencyLimit: 20 },
-    sandboxTimeScale: 0.01,
+    concurrency: 20,
+    dispatchIntervalMs: 500,
+    env: { ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e' },
   });
 });
 afterAll(async () => {

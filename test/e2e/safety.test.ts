@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedClock } from '../../service/src/core/clock.js';
-import { type RunningService, startService } from '../../service/src/runtime.js';
-import {
-  activateCampaign,
-  insertCampaign,
-  insertContacts,
-  TUESDAY_AFTERNOON_NY,
-  usPhone,
-} from '../helpers/campaign-fixtures.js';
+import type { RunningService } from '../../service/src/runtime.js';
+import { activateCampaign, insertCampaign, insertContacts, usPhone } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { recentLogs } from '../helpers/recent-logs.js';
-import { callableDemoContacts, sandboxTestConfig } from '../helpers/sandbox-service.js';
+import { callableDemoContacts, startSandboxTestService } from '../helpers/sandbox-service.js';
 import { signedApi } from '../helpers/signed-api.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 
 /**
  * The safety switches on a sandbox service started with DIALLING_STOPPED=true: nothing dials until ops resume it,
  * a stop at run time holds from the next dispatch tick, and the breaker pauses a campaign whose dials the fake
- * ElevenLabs keeps refusing while one with a few refusals runs on. The ops routes are mounted with an allow-all
- * guard here (the ops login stands in front of them in production).
+ * ElevenLabs keeps refusing while one with a few refusals runs on. The ops routes sit behind the real ops login
+ * (OPS_USER / OPS_PASSWORD below), as in production.
  */
 
 let db: TestDatabase;
@@ -27,18 +20,16 @@ const logs = recentLogs('warn');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  service = await startService({
-    config: sandboxTestConfig(db, {
+  service = await startSandboxTestService(db, {
+    logger: logs.logger,
+    concurrency: 10,
+    dispatchIntervalMs: 250,
+    env: {
       ELEVENLABS_WEBHOOK_SECRET: 'whsec_e2e',
       DIALLING_STOPPED: 'true',
       OPS_USER: 'oncall',
       OPS_PASSWORD: 'safety-switch-test',
-    }),
-    logger: logs.logger,
-    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
-    engineSettings: { accountConcurrencyCap: 10, dispatchIntervalMs: 250 },
-    sandboxOptions: { concurrencyLimit: 20 },
-    sandboxTimeScale: 0.01,
+    },
   });
 });
 afterAll(async () => {

@@ -1,6 +1,9 @@
 import { type Config, loadConfig } from '../../service/src/config/config.js';
-import type { RunningService } from '../../service/src/runtime.js';
+import { shiftedClock } from '../../service/src/core/clock.js';
+import type { Logger } from '../../service/src/logger.js';
+import { type RunningService, startService } from '../../service/src/runtime.js';
 import { createDemoPortal } from '../../service/src/sandbox/index.js';
+import { TUESDAY_AFTERNOON_NY } from './campaign-fixtures.js';
 import type { TestDatabase } from './database.js';
 
 /** A sandbox service's config on a test database: any free port, a short shutdown; `env` adds or overrides. */
@@ -11,6 +14,34 @@ export function sandboxTestConfig(db: TestDatabase, env: Record<string, string> 
     SANDBOX: 'true',
     SHUTDOWN_TIMEOUT_SECONDS: '2',
     ...env,
+  });
+}
+
+/**
+ * A whole sandbox service for an end-to-end test: its clock at a Tuesday afternoon in New York (calling hours open
+ * for the demo contacts), calls played at 1/100 of real time, and one concurrency cap for both the account and the
+ * fake ElevenLabs, so the fake never refuses a dial the engine thought it could place.
+ */
+export function startSandboxTestService(
+  db: TestDatabase,
+  options: {
+    readonly logger: Logger;
+    readonly concurrency: number;
+    readonly dispatchIntervalMs: number;
+    /** Environment variables on top of sandboxTestConfig's. */
+    readonly env?: Record<string, string>;
+  },
+): Promise<RunningService> {
+  return startService({
+    config: sandboxTestConfig(db, options.env),
+    logger: options.logger,
+    clock: shiftedClock(TUESDAY_AFTERNOON_NY),
+    engineSettings: {
+      accountConcurrencyCap: options.concurrency,
+      dispatchIntervalMs: options.dispatchIntervalMs,
+    },
+    sandboxOptions: { concurrencyLimit: options.concurrency },
+    sandboxTimeScale: 0.01,
   });
 }
 

@@ -3,31 +3,23 @@ import { z } from 'zod';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import type { Queryable } from '../db/pool.js';
 import { execute, queryRow } from '../db/statement.js';
-import { defineQueue } from '../jobs/queue-definition.js';
+import { defineKeyedRetryQueue } from '../jobs/queue-definition.js';
 import { ensureCrmSetup } from '../writeback/index.js';
 import * as q from './queries.js';
 
 const portalSetupJob = z.object({ portalId: z.number().int().positive() });
 export type PortalSetupJob = z.infer<typeof portalSetupJob>;
 
-/** A setup that kept failing waits here for ops (nothing works this queue); the first write-back retries it too. */
-export const PORTAL_SETUP_DEAD_QUEUE = defineQueue('portal-setup-dead', portalSetupJob, {
-  retentionSeconds: 30 * 24 * 3600,
-});
-
 /**
  * First-time setup of an installed portal. 'stately' per portal: a reinstall while one waits adds nothing.
- * Retries back off up to 10 minutes (a missing scope or a HubSpot outage gets fixed meanwhile), about an hour in all.
+ * Retries back off up to 10 minutes (a missing scope or a HubSpot outage gets fixed meanwhile), about an hour in all;
+ * a setup that kept failing waits in `portal-setup-dead` for ops, and the first write-back retries it too.
  */
-export const PORTAL_SETUP_QUEUE = defineQueue('portal-setup', portalSetupJob, {
-  policy: 'stately',
-  retryLimit: 10,
-  retryDelay: 10,
-  retryBackoff: true,
-  retryDelayMax: 600,
-  expireInSeconds: 600,
-  deadLetter: PORTAL_SETUP_DEAD_QUEUE.name,
-});
+export const { queue: PORTAL_SETUP_QUEUE, deadLetter: PORTAL_SETUP_DEAD_QUEUE } = defineKeyedRetryQueue(
+  'portal-setup',
+  portalSetupJob,
+  { retryDelay: 10, retryDelayMax: 600, expireInSeconds: 600 },
+);
 
 /** Queues the setup inside the install's transaction: the portal is stored with its setup owed, or not at all. */
 export async function enqueuePortalSetup(boss: PgBoss, tx: Queryable, portalId: number): Promise<void> {

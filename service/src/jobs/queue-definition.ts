@@ -58,3 +58,27 @@ export function defineWorker<T>(worker: {
     },
   };
 }
+
+/** How long a dead-lettered job stays visible for ops to redrive (nothing works a dead-letter queue). */
+const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The shape of the per-key jobs (a portal's write-back, a portal's setup, a contact's do-not-call write): 'stately'
+ * holds at most one waiting and one running job per singletonKey, ten retries back off exponentially up to
+ * `retryDelayMax`, and a job whose retries are spent goes to `<name>-dead`, where it waits for ops to redrive it.
+ */
+export function defineKeyedRetryQueue<T>(
+  name: string,
+  data: z.ZodType<T>,
+  retry: { readonly retryDelay: number; readonly retryDelayMax: number; readonly expireInSeconds: number },
+): { readonly queue: QueueDefinition<T>; readonly deadLetter: QueueDefinition<T> } {
+  const deadLetter = defineQueue(`${name}-dead`, data, { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
+  const queue = defineQueue(name, data, {
+    policy: 'stately',
+    retryLimit: 10,
+    retryBackoff: true,
+    ...retry,
+    deadLetter: deadLetter.name,
+  });
+  return { queue, deadLetter };
+}

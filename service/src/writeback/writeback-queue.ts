@@ -3,36 +3,25 @@ import { z } from 'zod';
 import { bossDb } from '../core/deps.js';
 import type { Queryable } from '../db/pool.js';
 import { queryRow } from '../db/statement.js';
-import { defineQueue } from '../jobs/queue-definition.js';
+import { defineKeyedRetryQueue } from '../jobs/queue-definition.js';
 import * as q from './queries.js';
 
 const writebackJob = z.object({ portalId: z.number().int().positive() });
 export type WritebackJob = z.infer<typeof writebackJob>;
 
 /**
- * Where a portal's write-back job goes once its retries are spent: nothing works this queue, so the job stays
- * visible (dashboard, findJobs) until ops redrive it (`boss.redrive('crm-writeback-dead')`). The outbox rows
- * stay pending meanwhile, so nothing is lost, and the next outcome of the portal retries them anyway.
- */
-export const WRITEBACK_DEAD_QUEUE = defineQueue('crm-writeback-dead', writebackJob, {
-  retentionSeconds: 30 * 24 * 3600,
-});
-
-/**
  * One job per portal drains all of its pending outbox rows. 'stately' with the portal as singletonKey allows one
  * queued and one active job per portal: outcomes arriving while a job waits add nothing to the queue (their
  * rows are picked up by the waiting job), and an outcome arriving during a run queues exactly one more.
- * Retries back off up to 5 minutes (about 25 minutes in all) before the job is dead-lettered.
+ * Retries back off up to 5 minutes (about 25 minutes in all) before the job goes to `crm-writeback-dead`, where
+ * it stays visible until ops redrive it. The outbox rows stay pending meanwhile, so nothing is lost, and the next
+ * outcome of the portal retries them anyway.
  */
-export const WRITEBACK_QUEUE = defineQueue('crm-writeback', writebackJob, {
-  policy: 'stately',
-  retryLimit: 10,
-  retryDelay: 5,
-  retryBackoff: true,
-  retryDelayMax: 300,
-  expireInSeconds: 900,
-  deadLetter: WRITEBACK_DEAD_QUEUE.name,
-});
+export const { queue: WRITEBACK_QUEUE, deadLetter: WRITEBACK_DEAD_QUEUE } = defineKeyedRetryQueue(
+  'crm-writeback',
+  writebackJob,
+  { retryDelay: 5, retryDelayMax: 300, expireInSeconds: 900 },
+);
 
 /**
  * Outcomes finishing within this window are written back together, in one batch per 100. At ten calls a second

@@ -8,13 +8,11 @@ import {
   EmptyState,
   Flex,
   Heading,
-  Link,
   LoadingButton,
   Select,
   StatusTag,
   Table,
   TableBody,
-  TableCell,
   TableHead,
   TableHeader,
   TableRow,
@@ -24,11 +22,11 @@ import {
 import { useState } from 'react';
 import type { ApiCallError } from '../lib/api-client.js';
 import { useApi } from '../lib/api-context.js';
+import { CALL_RESULT_HEADERS, CallRow } from '../lib/CallRow.js';
 import { ApiErrorAlert, RemoteView } from '../lib/RemoteView.js';
 import { asApiError, useRemote } from '../lib/remote-state.js';
 import {
   type CallNowResponse,
-  type CallOutcome,
   type ContactCall,
   type ContactCampaignState,
   type DoNotCallStatus,
@@ -42,7 +40,7 @@ import {
   newIdempotencyKey,
   setDoNotCall,
 } from './contact-api.js';
-import { durationText, inZones, localTimeText, moneyText, RULE_LABELS, wallTime } from './format.js';
+import { inZones, localTimeText, RULE_LABELS, wallTime } from './format.js';
 
 export interface ContactAiCallsProps {
   /** The HubSpot contact record's id (context.crm.objectId). */
@@ -347,14 +345,6 @@ function CampaignStates({ campaigns }: { campaigns: readonly ContactCampaignStat
 // ---------------------------------------------------------------------------------------------------------------
 // Every AI call
 
-const OUTCOME_VARIANTS: Partial<Record<CallOutcome, 'success' | 'warning' | 'danger' | 'info'>> = {
-  pledged: 'success',
-  declined: 'warning',
-  opted_out: 'danger',
-  wrong_number: 'danger',
-  failed: 'danger',
-};
-
 function CallHistory({
   data,
   zones,
@@ -388,17 +378,14 @@ function CallHistory({
         <TableHead>
           <TableRow>
             <TableHeader>Campaign</TableHeader>
-            <TableHeader>Time</TableHeader>
-            <TableHeader>Outcome</TableHeader>
-            <TableHeader>Duration</TableHeader>
-            <TableHeader>Summary</TableHeader>
-            <TableHeader>Pledge</TableHeader>
-            <TableHeader>Conversation</TableHeader>
+            {CALL_RESULT_HEADERS.map((header) => (
+              <TableHeader key={header}>{header}</TableHeader>
+            ))}
           </TableRow>
         </TableHead>
         <TableBody>
           {calls.items.map((call) => (
-            <CallRow key={call.attemptId} call={call} zone={zone} />
+            <ContactCallRow key={call.attemptId} call={call} zone={zone} />
           ))}
         </TableBody>
       </Table>
@@ -406,34 +393,18 @@ function CallHistory({
   );
 }
 
-function CallRow({ call, zone }: { call: ContactCall; zone: string }) {
+/** A call to the contact as the shared call row shows it, at the contact's wall time. */
+function ContactCallRow({ call, zone }: { call: ContactCall; zone: string }) {
   return (
-    <TableRow>
-      <TableCell>{call.campaign.name}</TableCell>
-      <TableCell>{wallTime(call.at, zone)}</TableCell>
-      <TableCell>
-        {call.outcome ? (
-          <StatusTag variant={OUTCOME_VARIANTS[call.outcome] ?? 'default'}>
-            {OUTCOME_LABELS[call.outcome]}
-          </StatusTag>
-        ) : (
-          <StatusTag variant="info">{call.status === 'in_progress' ? 'In progress' : 'No outcome'}</StatusTag>
-        )}
-      </TableCell>
-      <TableCell>{durationText(call.durationSeconds)}</TableCell>
-      <TableCell>{call.summary ?? '—'}</TableCell>
-      <TableCell>
-        {call.pledge
-          ? `${moneyText(call.pledge.amount)}${call.pledge.frequency ? ` ${call.pledge.frequency.replace(/_/g, ' ')}` : ''}`
-          : '—'}
-      </TableCell>
-      <TableCell>
-        {call.conversationUrl ? (
-          <Link href={{ url: call.conversationUrl, external: true }}>Transcript</Link>
-        ) : (
-          '—'
-        )}
-      </TableCell>
-    </TableRow>
+    <CallRow
+      subject={call.campaign.name}
+      when={wallTime(call.at, zone)}
+      outcome={call.outcome}
+      statusText={call.status === 'in_progress' ? 'In progress' : 'No outcome'}
+      durationSeconds={call.durationSeconds}
+      pledge={call.pledge}
+      summary={call.summary}
+      conversationUrl={call.conversationUrl}
+    />
   );
 }

@@ -31,16 +31,6 @@ export function localTimeText(local: LocalTime): string {
   return `${local.dateTime.replace('T', ' ')} ${local.timeZone} (UTC${local.utcOffset})`;
 }
 
-export function durationText(seconds: number | null): string {
-  if (seconds === null) return '—';
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function moneyText(amount: number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount);
-}
-
 /** What each call-now rule means to a fundraiser. */
 export const RULE_LABELS: Record<CallNowRule, string> = {
   campaign_not_active: 'Campaign not active',

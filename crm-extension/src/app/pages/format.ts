@@ -8,6 +8,9 @@ import {
 
 /** How the campaign pages show numbers, dates and statuses. Pure, so the views stay declarative. */
 
+// Amounts and durations are shown the same on the contact tab: one definition, with the call row.
+export { formatAmount, formatDuration } from '../lib/CallRow.js';
+
 export const STATUS_LABELS: Record<CampaignStatus, string> = {
   draft: 'Draft',
   importing: 'Importing',
@@ -60,10 +63,6 @@ export const outcomeSummary = (stats: CampaignStatsView): string => {
     : counts.map((c) => `${c.count} ${c.label.toLowerCase()}`).join(', ');
 };
 
-/** Pledge amounts: the donor's currency is not recorded per pledge, so plain numbers with two decimals. */
-export const formatAmount = (amount: number): string =>
-  amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 /** ElevenLabs bills in credits. */
 export const formatCredits = (credits: number): string =>
   `${Math.round(credits).toLocaleString('en-US')} credits`;
@@ -75,12 +74,6 @@ export const formatDateTime = (iso: string | null): string =>
         dateStyle: 'medium',
         timeStyle: 'short',
       });
-
-export const formatDuration = (seconds: number | null): string => {
-  if (seconds === null) return '—';
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
 
 export const pageCountOf = (page: { total: number; limit: number }): number =>
   Math.max(1, Math.ceil(page.total / page.limit));

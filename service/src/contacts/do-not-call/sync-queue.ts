@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { bossDb } from '../../core/deps.js';
 import type { Queryable } from '../../db/pool.js';
-import { defineQueue } from '../../jobs/queue-definition.js';
+import { defineKeyedRetryQueue } from '../../jobs/queue-definition.js';
 
 const syncJob = z.object({
   portalId: z.number().int().positive(),
@@ -11,28 +11,17 @@ const syncJob = z.object({
 export type DoNotCallSyncJob = z.infer<typeof syncJob>;
 
 /**
- * Where a contact's HubSpot do-not-call write goes once its retries are spent: nothing works it, so the job stays
- * visible until ops redrive it (`boss.redrive('contact-dnc-sync-dead')`); the contact's row stays pending with
- * HubSpot's last error meanwhile, and the state view shows it.
- */
-export const DNC_SYNC_DEAD_QUEUE = defineQueue('contact-dnc-sync-dead', syncJob, {
-  retentionSeconds: 30 * 24 * 3600,
-});
-
-/**
  * Writes a contact's do-not-call decision to its HubSpot properties. 'stately' per contact: while a job waits, a
  * newer decision adds nothing (the waiting job reads the row when it runs); one made while a job runs queues one
- * more. HubSpot's 429s and 5xx are retried with backoff for about 25 minutes before the dead letter.
+ * more. HubSpot's 429s and 5xx are retried with backoff for about 25 minutes before `contact-dnc-sync-dead`, where
+ * the job waits for ops to redrive it; the contact's row stays pending with HubSpot's last error meanwhile, and the
+ * state view shows it.
  */
-export const DNC_SYNC_QUEUE = defineQueue('contact-dnc-sync', syncJob, {
-  policy: 'stately',
-  retryLimit: 10,
-  retryDelay: 5,
-  retryBackoff: true,
-  retryDelayMax: 300,
-  expireInSeconds: 120,
-  deadLetter: DNC_SYNC_DEAD_QUEUE.name,
-});
+export const { queue: DNC_SYNC_QUEUE, deadLetter: DNC_SYNC_DEAD_QUEUE } = defineKeyedRetryQueue(
+  'contact-dnc-sync',
+  syncJob,
+  { retryDelay: 5, retryDelayMax: 300, expireInSeconds: 120 },
+);
 
 /** Call inside the transaction that records the decision: the decision and its HubSpot write commit together. */
 export async function enqueueDoNotCallSync(

@@ -1,11 +1,9 @@
 import {
   EmptyState,
   Flex,
-  Link,
   Select,
   Table,
   TableBody,
-  TableCell,
   TableHead,
   TableHeader,
   TableRow,
@@ -13,11 +11,12 @@ import {
 } from '@hubspot/ui-extensions';
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../lib/api-context.js';
+import { CALL_RESULT_HEADERS, CallRow } from '../../lib/CallRow.js';
 import { RemoteView } from '../../lib/RemoteView.js';
 import { useRemote } from '../../lib/remote-state.js';
 import { type AttemptView, CALL_OUTCOMES, type CallOutcome, OUTCOME_LABELS } from '../../lib/shared.js';
 import { listAttempts, PAGE_SIZE } from '../campaigns-api.js';
-import { formatAmount, formatDateTime, formatDuration, pageCountOf } from '../format.js';
+import { formatDateTime, pageCountOf } from '../format.js';
 import { ExportButton } from './ExportButton.js';
 
 const ALL = 'all';
@@ -102,12 +101,9 @@ export function AttemptsTable({
               <TableHead>
                 <TableRow>
                   <TableHeader>Contact</TableHeader>
-                  <TableHeader>Dialled</TableHeader>
-                  <TableHeader>Outcome</TableHeader>
-                  <TableHeader>Duration</TableHeader>
-                  <TableHeader>Pledge</TableHeader>
-                  <TableHeader>Summary</TableHeader>
-                  <TableHeader>Conversation</TableHeader>
+                  {CALL_RESULT_HEADERS.map((header) => (
+                    <TableHeader key={header}>{header}</TableHeader>
+                  ))}
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -124,26 +120,18 @@ export function AttemptsTable({
   );
 }
 
+/** An attempt as the shared call row shows it. */
 function AttemptRow({ attempt }: { attempt: AttemptView }) {
   return (
-    <TableRow>
-      <TableCell>{`${attempt.firstName ?? 'Contact'} · ${attempt.phone}`}</TableCell>
-      <TableCell>{formatDateTime(attempt.dialledAt)}</TableCell>
-      <TableCell>{attempt.outcome ? OUTCOME_LABELS[attempt.outcome] : STATUS_TEXT[attempt.status]}</TableCell>
-      <TableCell>{formatDuration(attempt.durationSecs)}</TableCell>
-      <TableCell>
-        {attempt.pledge
-          ? `${formatAmount(attempt.pledge.amount)}${attempt.pledge.frequency ? ` ${attempt.pledge.frequency}` : ''}`
-          : '—'}
-      </TableCell>
-      <TableCell>{attempt.summary ?? '—'}</TableCell>
-      <TableCell>
-        {attempt.conversationUrl ? (
-          <Link href={{ url: attempt.conversationUrl, external: true }}>Open conversation</Link>
-        ) : (
-          '—'
-        )}
-      </TableCell>
-    </TableRow>
+    <CallRow
+      subject={`${attempt.firstName ?? 'Contact'} · ${attempt.phone}`}
+      when={formatDateTime(attempt.dialledAt)}
+      outcome={attempt.outcome}
+      statusText={STATUS_TEXT[attempt.status]}
+      durationSeconds={attempt.durationSecs}
+      pledge={attempt.pledge}
+      summary={attempt.summary}
+      conversationUrl={attempt.conversationUrl}
+    />
   );
 }
