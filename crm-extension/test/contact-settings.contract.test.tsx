@@ -91,6 +91,12 @@ describe('the contact tab against the service', () => {
     expect(maybeFind(Alert, { variant: 'error' })).toBeNull();
 
     find(Toggle).trigger('onChange', eventArg(true));
+    // The PUT's answer, not the toggle alone: the call placed above may end opted out and check the toggle itself.
+    const seenDoNotCall = () =>
+      fetcher.seen.some(
+        (r) => r.method === 'PUT' && r.path.startsWith(`/api/contacts/${CALLED}/do-not-call`),
+      );
+    await waitFor(() => expect(seenDoNotCall()).toBe(true), { timeoutInMs: 10_000 });
     await waitFor(() => expect(find(Toggle).props.checked).toBe(true), { timeoutInMs: 10_000 });
     expect(fetcher.seen.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.status}`)).toEqual(
       expect.arrayContaining([
@@ -117,8 +123,13 @@ describe('the contact tab against the service', () => {
 describe('the settings page against the service', () => {
   it('shows the connections, checks an agent, saves the defaults and shows a 400 on its field', async () => {
     const { find, findAll, waitFor, fetcher } = render(<Settings />, 'settings');
-    await waitFor(() => expect(findAll(StatusTag).length).toBeGreaterThanOrEqual(3), { timeoutInMs: 10_000 });
-    expect(findAll(StatusTag).map(deepText).slice(0, 3)).toEqual(['Connected', 'Connected', 'Reachable']);
+    await waitFor(() => expect(findAll(StatusTag).length).toBeGreaterThanOrEqual(4), { timeoutInMs: 10_000 });
+    expect(findAll(StatusTag).map(deepText).slice(0, 4)).toEqual([
+      'Connected',
+      'Connected',
+      'Running',
+      'Reachable',
+    ]);
 
     // The sandbox's second agent lacks callback_time.
     const lapsed = SANDBOX_AGENTS[1]!;

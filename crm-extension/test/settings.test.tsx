@@ -16,6 +16,7 @@ import { deepText, eventArg } from './helpers/text.js';
 
 const settings = (over: Partial<SettingsView> = {}): SettingsView => ({
   service: { connected: true, portal: { portalId: 4242, status: 'connected', statusReason: null } },
+  dialling: { stopped: false, reason: null, changedBy: null, changedAt: null },
   elevenlabs: { reachable: true },
   defaults: DEFAULT_PORTAL_DEFAULTS,
   defaultsUpdatedAt: null,
@@ -70,8 +71,36 @@ describe('the settings page', () => {
       }),
     );
     await waitFor(() => expect(findAll(StatusTag).length).toBeGreaterThanOrEqual(3));
-    expect(findAll(StatusTag).map(deepText).slice(0, 3)).toEqual(['Connected', 'Connected', 'Unreachable']);
+    expect(findAll(StatusTag).map(deepText).slice(0, 4)).toEqual([
+      'Connected',
+      'Connected',
+      'Running',
+      'Unreachable',
+    ]);
     expect(deepText(find(Alert, { variant: 'warning' }))).toContain('invalid api key');
+    expect(findAll(Alert, { variant: 'danger' })).toHaveLength(0);
+  });
+
+  it('says that ops stopped all dialling, by whom, when and why', async () => {
+    const { findAll, find, waitFor } = renderSettings(
+      routes({
+        'GET /api/settings': {
+          body: settings({
+            dialling: {
+              stopped: true,
+              reason: 'ElevenLabs incident',
+              changedBy: 'ops:oncall',
+              changedAt: '2026-12-01T14:05:00.000Z',
+            },
+          }),
+        },
+      }),
+    );
+    await waitFor(() => expect(findAll(StatusTag).length).toBeGreaterThanOrEqual(4));
+    expect(findAll(StatusTag).map(deepText)[2]).toBe('Stopped');
+    const alert = deepText(find(Alert, { variant: 'danger' }));
+    expect(alert).toContain('Stopped by ops:oncall on 2026-12-01 14:05 UTC');
+    expect(alert).toContain('Reason: ElevenLabs incident');
   });
 
   it('reports by name the id the chosen agent lacks after "check my agent"', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { diallingStateSchema } from './api-safety.js';
 import {
   callingWindowSchema,
   createCampaignSchema,
@@ -64,6 +65,8 @@ export const settingsViewSchema = z.object({
       statusReason: z.string().nullable(),
     }),
   }),
+  /** The service-wide "stop all dialling" switch, which ops set (the settings page shows it, read-only). */
+  dialling: diallingStateSchema,
   elevenlabs: z.object({
     reachable: z.boolean(),
     /** Why it is not reachable (ElevenLabs' own words), absent when it is. */

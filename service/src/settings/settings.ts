@@ -10,6 +10,7 @@ import {
 import { AppError } from '../core/app-error.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { execute, queryRow } from '../db/statement.js';
+import { diallingState } from '../safety/index.js';
 import * as q from './queries.js';
 
 /**
@@ -23,10 +24,11 @@ const ELEVENLABS_CHECK_TIMEOUT_MS = 5_000;
 type SettingsDeps = Pick<ServiceDeps, 'pool' | 'elevenlabs' | 'clock'>;
 
 export async function portalSettings(deps: SettingsDeps, portalId: number): Promise<SettingsView> {
-  const [portal, saved, elevenlabs] = await Promise.all([
+  const [portal, saved, elevenlabs, dialling] = await Promise.all([
     queryRow(deps.pool, q.PORTAL_CONNECTION, [portalId]),
     queryRow(deps.pool, q.LOAD_PORTAL_DEFAULTS, [portalId]),
     elevenLabsReachability(deps),
+    diallingState(deps.pool),
   ]);
   // A row written by an older version that no longer parses shows the built-in defaults rather than failing the page.
   const parsed = saved ? portalDefaultsSchema.safeParse(saved.defaults) : null;
@@ -40,6 +42,7 @@ export async function portalSettings(deps: SettingsDeps, portalId: number): Prom
         statusReason: portal?.status_reason ?? null,
       },
     },
+    dialling,
     elevenlabs,
     defaults,
     defaultsUpdatedAt: parsed?.success && saved ? saved.updated_at.toISOString() : null,

@@ -1,6 +1,7 @@
 import { DEFAULT_CLASSIFICATION, DEFAULT_PORTAL_DEFAULTS } from '@fundraising/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElevenLabsApiError } from '../../src/elevenlabs/index.js';
+import { setDialling } from '../../src/safety/index.js';
 import { SANDBOX_AGENTS } from '../../src/sandbox/elevenlabs/catalog.js';
 import { checkAgent, portalSettings } from '../../src/settings/index.js';
 import { type ApiTestService, startApiTestService } from './api-service.js';
@@ -38,12 +39,30 @@ describe('GET /api/settings', () => {
         connected: true,
         portal: { portalId: t.portalIdA, status: 'connected', statusReason: null },
       },
+      dialling: { stopped: false, reason: null, changedBy: null, changedAt: null },
       elevenlabs: { reachable: true },
       defaults: DEFAULT_PORTAL_DEFAULTS,
       defaultsUpdatedAt: null,
       defaultsUpdatedByUserId: null,
       classification: DEFAULT_CLASSIFICATION,
     });
+  });
+
+  it('shows the service-wide dialling switch as ops left it: who stopped it, when and why', async () => {
+    await setDialling(t.service.engine, { stopped: true, reason: 'ElevenLabs incident', by: 'ops:oncall' });
+    try {
+      const answer = await t.portalA.get('/api/settings');
+      expect(answer.status).toBe(200);
+      expect(answer.body.dialling).toEqual({
+        stopped: true,
+        reason: 'ElevenLabs incident',
+        changedBy: 'ops:oncall',
+        changedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+    } finally {
+      await setDialling(t.service.engine, { stopped: false, by: 'ops:oncall' });
+    }
+    expect((await t.portalA.get('/api/settings')).body.dialling.stopped).toBe(false);
   });
 
   it('reports ElevenLabs unreachable with its reason instead of failing', async () => {

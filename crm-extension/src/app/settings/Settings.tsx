@@ -25,6 +25,7 @@ import { useApi } from '../lib/api-context.js';
 import { ApiErrorAlert, RemoteView } from '../lib/RemoteView.js';
 import { asApiError, useRemote } from '../lib/remote-state.js';
 import {
+  type DiallingState,
   OUTCOME_LABELS,
   type PortalDefaults,
   RETRYABLE_OUTCOMES,
@@ -78,18 +79,37 @@ function Connections({ settings }: { settings: SettingsView }) {
             {portal.statusReason ? `: ${portal.statusReason}` : ''}
           </StatusTag>
         </DescriptionListItem>
+        <DescriptionListItem label="Dialling">
+          <StatusTag variant={settings.dialling.stopped ? 'danger' : 'success'}>
+            {settings.dialling.stopped ? 'Stopped' : 'Running'}
+          </StatusTag>
+        </DescriptionListItem>
         <DescriptionListItem label="ElevenLabs">
           <StatusTag variant={settings.elevenlabs.reachable ? 'success' : 'danger'}>
             {settings.elevenlabs.reachable ? 'Reachable' : 'Unreachable'}
           </StatusTag>
         </DescriptionListItem>
       </DescriptionList>
+      {settings.dialling.stopped ? <DiallingStopped dialling={settings.dialling} /> : null}
       {settings.elevenlabs.reachable ? null : (
         <Alert title="ElevenLabs cannot be reached" variant="warning">
           {settings.elevenlabs.message ?? 'No answer.'} Campaigns will not place calls until it answers.
         </Alert>
       )}
     </Flex>
+  );
+}
+
+/** Ops stopped every campaign's dialling (the service-wide switch): say who, when and why, and who can undo it. */
+function DiallingStopped({ dialling }: { dialling: DiallingState }) {
+  const by = dialling.changedBy ? ` by ${dialling.changedBy}` : '';
+  const when = dialling.changedAt ? ` on ${dialling.changedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return (
+    <Alert title="All dialling is stopped" variant="danger">
+      {`Stopped${by}${when}.${dialling.reason ? ` Reason: ${dialling.reason}.` : ''} `}
+      No campaign places new calls until the service's operators resume dialling; calls already under way
+      finish.
+    </Alert>
   );
 }
 
