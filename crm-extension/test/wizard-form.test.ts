@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { legalWindowOn, statesWithStricterHours } from '../../service/src/calling-window/legal-hours.js';
-import { createCampaignRequestSchema } from '../src/app/lib/shared.js';
+import { createCampaignRequestSchema, DEFAULT_PORTAL_DEFAULTS } from '../src/app/lib/shared.js';
 import {
   draftFromDefaults,
   errorFor,
@@ -185,8 +185,8 @@ describe('the draft a new campaign starts from', () => {
       window: { days: [2, 4], start: '11:00', end: '18:30', blackoutDates: ['2026-12-25'] },
       retryPolicy: { no_answer: { delayMinutes: 120, maxAttempts: 4 } },
       maxAttempts: 4,
-      consent: { required: true, property: 'ai_call_consent' },
-      doNotCallProperty: 'fundraising_do_not_call',
+      consent: { required: true, property: 'donor_ai_consent' },
+      doNotCallProperty: 'donor_do_not_call',
     });
     expect(draft).toMatchObject({
       days: [2, 4],
@@ -199,5 +199,20 @@ describe('the draft a new campaign starts from', () => {
     expect(draft.retryPolicy.no_answer).toEqual({ enabled: true, delayMinutes: 120, maxAttempts: 4 });
     expect(draft.retryPolicy.busy.enabled).toBe(false);
     expect(draft.name).toBe(INITIAL_DRAFT.name);
+  });
+
+  it("sends the portal's consent and do-not-call properties with the campaign, so it checks the donor's own", () => {
+    const draft = draftFromDefaults(
+      {
+        ...DEFAULT_PORTAL_DEFAULTS,
+        consent: { required: true, property: 'donor_ai_consent' },
+        doNotCallProperty: 'donor_do_not_call',
+      },
+      VALID,
+    );
+    const body = toCreateRequest(draft, 'k-12345678', false);
+    expect(body.consent).toEqual({ required: true, property: 'donor_ai_consent' });
+    expect(body.doNotCallProperty).toBe('donor_do_not_call');
+    expect(createCampaignRequestSchema.parse(body).doNotCallProperty).toBe('donor_do_not_call');
   });
 });

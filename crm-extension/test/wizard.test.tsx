@@ -132,6 +132,8 @@ describe('the campaign wizard', () => {
         last_name: 'lastname',
         last_gift_amount: 'hs_last_gift',
       },
+      consent: { required: true, property: 'ai_call_consent' },
+      doNotCallProperty: 'fundraising_do_not_call',
       idempotencyKey: expect.stringMatching(/^wizard-.{8,}/),
     });
     expect(w.onDone).not.toHaveBeenCalled();

@@ -63,6 +63,10 @@ export function ReviewStep({
         <DescriptionListItem label="Caps">
           {draft.maxAttempts} attempts per contact, {draft.concurrencyCap} at once, {draft.dailyCap} a day
         </DescriptionListItem>
+        <DescriptionListItem label="Skips">
+          {draft.consent.required ? `contacts without ${draft.consent.property}, ` : ''}contacts with{' '}
+          {draft.doNotCallProperty} set
+        </DescriptionListItem>
       </DescriptionList>
       {unplaced.map(([field, message]) => (
         <Alert key={field} title="The service refused the campaign" variant="error">

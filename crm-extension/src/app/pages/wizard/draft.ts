@@ -1,6 +1,7 @@
 import {
   type CreateCampaignRequest,
   createCampaignRequestSchema,
+  DEFAULT_PORTAL_DEFAULTS,
   DEFAULT_RETRY_POLICY,
   DEFAULT_VARIABLE_PROPERTIES,
   type PortalDefaults,
@@ -52,6 +53,13 @@ export interface WizardDraft {
   readonly maxAttempts: number;
   readonly concurrencyCap: number;
   readonly dailyCap: number;
+  /**
+   * Which contact properties hold the donor's consent to AI calls and the do-not-call flag: the portal's saved
+   * defaults (settings page). Not edited in the wizard; sent with the campaign, which checks them at import and
+   * before every dial.
+   */
+  readonly consent: { readonly required: boolean; readonly property: string };
+  readonly doNotCallProperty: string;
 }
 
 export const INITIAL_DRAFT: WizardDraft = {
@@ -75,12 +83,14 @@ export const INITIAL_DRAFT: WizardDraft = {
   maxAttempts: 3,
   concurrencyCap: 5,
   dailyCap: 500,
+  consent: { ...DEFAULT_PORTAL_DEFAULTS.consent },
+  doNotCallProperty: DEFAULT_PORTAL_DEFAULTS.doNotCallProperty,
 };
 
 /**
  * The draft a new campaign starts from once the portal's saved defaults (settings page) are known: their window,
- * default time zone, retry policy and attempts over the built-in starting values. An outcome the defaults leave
- * out is not retried.
+ * default time zone, retry policy, attempts, and the consent and do-not-call properties over the built-in starting
+ * values. An outcome the defaults leave out is not retried.
  */
 export function draftFromDefaults(defaults: PortalDefaults, base: WizardDraft = INITIAL_DRAFT): WizardDraft {
   return {
@@ -97,6 +107,8 @@ export function draftFromDefaults(defaults: PortalDefaults, base: WizardDraft = 
       }),
     ) as Record<RetryableOutcome, RetryDraft>,
     maxAttempts: defaults.maxAttempts,
+    consent: { ...defaults.consent },
+    doNotCallProperty: defaults.doNotCallProperty,
   };
 }
 
@@ -133,6 +145,8 @@ export function toCreateRequest(
     concurrencyCap: draft.concurrencyCap,
     dailyCap: draft.dailyCap,
     variableProperties: { ...draft.variableProperties },
+    consent: { ...draft.consent },
+    doNotCallProperty: draft.doNotCallProperty,
     ...(allowsOverride && firstMessage !== '' ? { firstMessage } : {}),
     idempotencyKey,
   };
@@ -164,6 +178,8 @@ const FIELD_STEP: Readonly<Record<string, StepIndex>> = {
   concurrencyCap: 3,
   dailyCap: 3,
   dialsPerSecond: 3,
+  consent: 0,
+  doNotCallProperty: 0,
 };
 
 /** The fields each step shows an input for; a step's other errors (e.g. from the server) go in an alert. */
