@@ -121,6 +121,10 @@ export const CONTACT_FACTS = sql<
       FROM call_attempts a
       JOIN campaigns c ON c.id = a.campaign_id AND c.portal_id = a.portal_id
      WHERE a.portal_id = $1 AND a.contact_id = ANY($2::text[]) AND a.status = 'ended' AND a.outcome = 'opted_out'
+       -- An opt-out a fundraiser has since cleared (the donor consented again) no longer sets the flag.
+       AND NOT EXISTS (SELECT 1 FROM contact_do_not_call x
+                        WHERE x.portal_id = a.portal_id AND x.contact_id = a.contact_id
+                          AND NOT x.do_not_call AND x.changed_at >= a.ended_at)
      GROUP BY a.contact_id
   )
   SELECT l.contact_id, l.outcome, l.started_at_ms, l.ended_at, l.placed_at, l.dial_started_at,
