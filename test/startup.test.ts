@@ -73,6 +73,9 @@ describe('npm start', () => {
     // No credentials configured: sandbox mode, said loudly, with the pages to look at.
     expect(output).toContain('SANDBOX MODE: fake ElevenLabs and fake HubSpot on this machine.');
     expect(output).toContain(`${url}/__sandbox/hubspot/lists`);
+    // The job dashboard, behind the ops login whose password this run generated (printed, never logged).
+    expect(output).toMatch(new RegExp(`Jobs\\s+${url}/ops/jobs`));
+    expect(output).toMatch(/login: user ops, password \S+ \(generated for this run\)/);
     const lists = (await (await fetch(`${url}/__sandbox/hubspot/lists`)).json()) as {
       name: string;
       size: number;

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { oneLine } from './db/first-run.js';
 import { createLogger } from './logger.js';
+import { JOB_DASHBOARD_PATH } from './ops/index.js';
 import { type RunningService, startService } from './runtime.js';
 import { sandboxBanner } from './sandbox/index.js';
 
@@ -65,12 +66,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-/** Where the ops pages are; a password generated for this sandbox run is shown here, never in the logs. */
+/**
+ * Where the ops pages and the job dashboard are (both behind the ops login); a password generated for this sandbox
+ * run is shown here, never in the logs.
+ */
 function opsLines(service: RunningService): string[] {
   const { credentials, metricsUrl } = service.ops;
   const lines: string[] = [];
   if (credentials !== null) {
     lines.push(`  Ops         ${service.url}/ops   ${service.url}/metrics`);
+    lines.push(`  Jobs        ${service.url}${JOB_DASHBOARD_PATH} (job dashboard)`);
     if (credentials.generated)
       lines.push(
         `              login: user ${credentials.user}, password ${credentials.password} (generated for this run)`,

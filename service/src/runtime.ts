@@ -21,12 +21,14 @@ import { createHttpApp } from './http/app.js';
 import { hubspotWebhookRoutes, hubspotWebhookWorkers } from './hubspot-webhooks/index.js';
 import { installRoutes, installWorkers } from './install/index.js';
 import { createIntegrations, type Integrations } from './integrations.js';
-import { registerWorkers, startBoss } from './jobs/boss.js';
+import { BOSS_SCHEMA, registerWorkers, startBoss } from './jobs/boss.js';
 import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import {
+  createJobDashboard,
   createOpsMetrics,
+  dashboardActionHosts,
   type OpsCredentials,
   type OpsMetrics,
   opsRoutes,
@@ -219,6 +221,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     const opsCredentials = config.role === 'worker' ? null : resolveOpsCredentials(config, logger);
     if (config.role !== 'worker') {
+      let port = config.port;
+      // The job dashboard (/ops/jobs) lives behind the ops login, so only where there is one.
+      const jobDashboard =
+        opsCredentials === null
+          ? null
+          : createJobDashboard({
+              databaseUrl,
+              schema: BOSS_SCHEMA,
+              actionHosts: () => dashboardActionHosts(config.publicUrl, port, config.host),
+              logger,
+            });
+      // Pushed before the HTTP server's: shutdown closes HTTP first, then the dashboard's database pools.
+      if (jobDashboard) cleanups.push(() => jobDashboard.close());
       const app = createHttpApp({
         logger,
         readiness: [
@@ -233,7 +248,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
             clock: engine.clock,
             metrics,
           }),
-          opsRoutes({ credentials: opsCredentials, metrics, logger }),
+          opsRoutes({
+            credentials: opsCredentials,
+            metrics,
+            logger,
+            routers: jobDashboard ? [jobDashboard.router] : [],
+          }),
           apiRoutes(surface),
           installRoutes(surface),
           workflowActionRoutes(surface),
@@ -245,7 +265,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       });
       const server = await listen(app, config.port, config.host);
       cleanups.push(() => closeServer(server, HTTP_CLOSE_BUDGET_MS));
-      const port = (server.address() as AddressInfo).port;
+      port = (server.address() as AddressInfo).port;
       url = `http://localhost:${port}`;
     }
     // Shutdown runs these first, in this order: no new dials, then running jobs drain (the shutdown budget), and

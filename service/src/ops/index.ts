@@ -1,4 +1,10 @@
 export {
+  createJobDashboard,
+  dashboardActionHosts,
+  JOB_DASHBOARD_PATH,
+  type JobDashboard,
+} from './job-dashboard.js';
+export {
   type OpsAuthOptions,
   type OpsCredentials,
   opsAuth,

