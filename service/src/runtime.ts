@@ -26,8 +26,8 @@ import type { QueueDefinition, Worker } from './jobs/queue-definition.js';
 import { QUEUES, SCHEDULES } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import {
-  createJobDashboard,
   createOpsMetrics,
+  createOpsTools,
   dashboardActionHosts,
   type OpsCredentials,
   type OpsMetrics,
@@ -222,18 +222,21 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const opsCredentials = config.role === 'worker' ? null : resolveOpsCredentials(config, logger);
     if (config.role !== 'worker') {
       let port = config.port;
-      // The job dashboard (/ops/jobs) lives behind the ops login, so only where there is one.
-      const jobDashboard =
+      // The job dashboard and the dead letters live behind the ops login, so only where there is one.
+      const opsTools =
         opsCredentials === null
           ? null
-          : createJobDashboard({
+          : createOpsTools({
               databaseUrl,
-              schema: BOSS_SCHEMA,
+              bossSchema: BOSS_SCHEMA,
+              boss,
+              pool,
+              queues: options.queues ?? QUEUES,
               actionHosts: () => dashboardActionHosts(config.publicUrl, port, config.host),
               logger,
             });
       // Pushed before the HTTP server's: shutdown closes HTTP first, then the dashboard's database pools.
-      if (jobDashboard) cleanups.push(() => jobDashboard.close());
+      if (opsTools) cleanups.push(() => opsTools.close());
       const app = createHttpApp({
         logger,
         readiness: [
@@ -252,7 +255,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             credentials: opsCredentials,
             metrics,
             logger,
-            routers: jobDashboard ? [jobDashboard.router] : [],
+            routers: opsTools?.routers ?? [],
           }),
           apiRoutes(surface),
           installRoutes(surface),

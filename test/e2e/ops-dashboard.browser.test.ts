@@ -85,6 +85,18 @@ async function openPage(login: boolean): Promise<{ context: BrowserContext; page
   return { context, page: await context.newPage() };
 }
 
+/** Runs `steps` in a logged-in page; a failure carries the service's warnings, and the page is always closed. */
+async function inLoggedInPage(steps: (page: Page) => Promise<void>): Promise<void> {
+  const { context, page } = await openPage(true);
+  try {
+    await steps(page);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${logs.lines().join('\n')}`, { cause: error });
+  } finally {
+    await context.close();
+  }
+}
+
 /** React has hydrated the server-rendered element: it carries React's props, so a click reaches a handler. */
 async function hydrated(page: Page, selector: string): Promise<void> {
   await page.waitForFunction(
@@ -120,6 +132,17 @@ async function deadLetteredWriteback(portalId: number): Promise<{ id: string; de
   return { id, deadLetterId };
 }
 
+/** Opens the queue's jobs in `state` and picks `action` in the job's row menu; answers the row. */
+async function pickJobAction(page: Page, id: string, state: string, action: string) {
+  await page.goto(`${service.url}/ops/jobs/queues/${QUEUE}?state=${state}`);
+  const row = page.getByRole('row').filter({ hasText: id });
+  await row.waitFor();
+  await hydrated(page, '[aria-label="Job actions"]');
+  await row.getByRole('button', { name: 'Job actions' }).click();
+  await page.getByRole('menuitem', { name: action, exact: true }).click();
+  return row;
+}
+
 const stateOf = async (id: string) => (await service.boss.getJobById(QUEUE, id))?.state;
 
 describe('the job dashboard in a browser', () => {
@@ -141,22 +164,18 @@ describe('the job dashboard in a browser', () => {
   }, 180_000);
 
   it("renders with the login and lists every one of the product's queues", async () => {
-    const { context, page } = await openPage(true);
-    try {
+    await inLoggedInPage(async (page) => {
       const response = await page.goto(`${service.url}/ops/jobs/queues`);
       expect(response?.status()).toBe(200);
       expect(await page.title()).toBe('pg-boss Dashboard');
       for (const queue of QUEUES) {
         await page.getByRole('link', { name: queue.name, exact: true }).first().waitFor();
       }
-    } finally {
-      await context.close();
-    }
+    });
   }, 180_000);
 
   it('shows a dead-lettered write-back and retries it from its queue page, by clicking', async () => {
-    const { context, page } = await openPage(true);
-    try {
+    await inLoggedInPage(async (page) => {
       const { id, deadLetterId } = await deadLetteredWriteback(9_900_101);
       expect(await stateOf(id)).toBe('failed');
       // The dead letter is listed in the dead-letter queue...
@@ -164,12 +183,7 @@ describe('the job dashboard in a browser', () => {
       await page.getByRole('row').filter({ hasText: deadLetterId }).waitFor();
 
       // ...and its failed original is retried from its own queue's failed jobs: the row's menu, then Retry.
-      await page.goto(`${service.url}/ops/jobs/queues/${QUEUE}?state=failed`);
-      const row = page.getByRole('row').filter({ hasText: id });
-      await row.waitFor();
-      await hydrated(page, '[aria-label="Job actions"]');
-      await row.getByRole('button', { name: 'Job actions' }).click();
-      await page.getByRole('menuitem', { name: 'Retry', exact: true }).click();
+      const row = await pickJobAction(page, id, 'failed', 'Retry');
       // The page reloads its data after the action: the job leaves the failed list.
       await row.waitFor({ state: 'detached' });
       await waitUntil(async () => (await stateOf(id)) !== 'failed', {
@@ -183,10 +197,50 @@ describe('the job dashboard in a browser', () => {
       await page.getByRole('row').filter({ hasText: id }).waitFor();
       mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${logs.lines().join('\n')}`, { cause: error });
-    } finally {
-      await context.close();
-    }
+    });
+  }, 240_000);
+
+  it('cancels a waiting job from its queue page, by clicking', async () => {
+    await inLoggedInPage(async (page) => {
+      const portalId = 9_900_102;
+      const id = await service.boss.send(
+        QUEUE,
+        { portalId },
+        { singletonKey: String(portalId), startAfter: 3600 },
+      );
+      if (id === null) throw new Error('pg-boss refused the job');
+      await pickJobAction(page, id, 'created', 'Cancel');
+      // Some actions ask to confirm.
+      const confirm = page.getByRole('dialog').getByRole('button', { name: /cancel job|confirm/i });
+      if (await confirm.isVisible().catch(() => false)) await confirm.click();
+      await waitUntil(async () => (await stateOf(id)) === 'cancelled', {
+        timeoutMs: WAIT_MS,
+        intervalMs: 200,
+        what: `job ${id} to be cancelled`,
+      });
+    });
+  }, 240_000);
+
+  it('redrives the dead letters back to their queue from /ops/dead-letters, by clicking', async () => {
+    await inLoggedInPage(async (page) => {
+      const { deadLetterId } = await deadLetteredWriteback(9_900_103);
+      await page.goto(`${service.url}/ops/dead-letters`);
+      const waiting = page.locator(`td[data-queue="${DEAD_LETTERS}"]`);
+      expect(Number(await waiting.textContent())).toBeGreaterThanOrEqual(1);
+      await page.getByRole('button', { name: `Redrive to ${QUEUE}` }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Moved \d+ jobs? back/ })
+        .waitFor();
+      expect(await waiting.textContent()).toBe('0');
+      // The copy left the dead-letter queue and a job for the same portal waits in the write-back queue again.
+      const left = await service.pool.query('SELECT 1 FROM pgboss.job WHERE id = $1', [deadLetterId]);
+      expect(left.rowCount).toBe(0);
+      const back = await service.pool.query<{ state: string }>(
+        `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'portalId' = '9900103' AND state = 'created'`,
+        [QUEUE],
+      );
+      expect(back.rowCount).toBe(1);
+    });
   }, 240_000);
 });

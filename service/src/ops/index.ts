@@ -1,3 +1,4 @@
+export { DEAD_LETTERS_PATH, deadLetterPairs } from './dead-letters.js';
 export {
   createJobDashboard,
   dashboardActionHosts,
@@ -11,5 +12,6 @@ export {
   resolveOpsCredentials,
   SANDBOX_OPS_USER,
 } from './ops-auth.js';
+export { createOpsTools } from './ops-tools.js';
 export { createOpsMetrics, type OpsMetrics, type OpsMetricsOptions } from './prometheus-metrics.js';
 export { metricsHandler, type OpsRoutesOptions, opsRoutes, startMetricsServer } from './routes.js';

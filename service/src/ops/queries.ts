@@ -32,3 +32,9 @@ export const QUEUE_DEPTHS = sql<
 export const WRITEBACK_PENDING = sql<{ n: number }, []>(
   `SELECT count(*)::int AS n FROM crm_writes WHERE status = 'pending'`,
 );
+
+/** Jobs waiting in each dead-letter queue (nothing works them, so they stay created until redriven or kept out). */
+export const DEAD_LETTER_COUNTS = sql<{ queue: string; waiting: number }, [queues: readonly string[]]>(`
+  SELECT name AS queue, count(*)::int AS waiting
+    FROM pgboss.job WHERE name = ANY($1::text[]) AND state < 'active'
+   GROUP BY name`);

@@ -31,7 +31,13 @@ export function opsRoutes(options: OpsRoutesOptions): Router {
   router.use(['/ops', '/metrics'], guard);
   if (options.metrics) router.get('/metrics', metricsHandler(options.metrics));
   router.get('/ops', (_req, res) => {
-    res.json({ ops: true, metrics: options.metrics ? '/metrics' : null });
+    res.json({
+      ops: true,
+      metrics: options.metrics ? '/metrics' : null,
+      jobs: '/ops/jobs',
+      deadLetters: '/ops/dead-letters',
+      dialling: '/ops/dialling',
+    });
   });
   for (const mounted of options.routers ?? []) router.use('/ops', mounted);
   return router;
