@@ -31,6 +31,9 @@ export const WRITEBACK_QUEUE = defineQueue('crm-writeback', writebackJob, {
   retryBackoff: true,
   retryDelayMax: 300,
   expireInSeconds: 900,
+  // A worker killed mid-run gives the job back within seconds: with 'stately' its active job would otherwise
+  // hold the portal's write-back until expiry (15 minutes), whichever worker is still alive.
+  heartbeatSeconds: 10,
   deadLetter: WRITEBACK_DEAD_QUEUE.name,
 });
 
