@@ -35,6 +35,12 @@ async function readAll<T>(url: string): Promise<T[]> {
 
 export const readDials = (fakesUrl: string) => readAll<DialSeen>(`${fakesUrl}/__sandbox/elevenlabs/dials`);
 
+/** Every post-call webhook the fake sent: when (`at`, as it sent it) and what the service answered. */
+export const readWebhookDeliveries = (fakesUrl: string) =>
+  readAll<{ readonly at: string; readonly status: number | null }>(
+    `${fakesUrl}/__sandbox/elevenlabs/webhooks`,
+  );
+
 export const readEngagements = (fakesUrl: string) =>
   readAll<EngagementSeen>(`${fakesUrl}/__sandbox/hubspot/calls`);
 
