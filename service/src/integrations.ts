@@ -12,12 +12,22 @@ import {
   type HubSpotClients,
   type HubSpotOAuth,
   PortalTokenProvider,
+  parseEncryptionKey,
   readOrCreateTokenKey,
   SANDBOX_TOKEN_KEY_FILE,
   type TokenProvider,
 } from './hubspot/index.js';
 import type { Logger } from './logger.js';
-import { type Sandbox, type SandboxOptions, sandboxAccessToken, startSandbox } from './sandbox/index.js';
+import {
+  connectToFakes,
+  localFakes,
+  type Sandbox,
+  type SandboxFakes,
+  type SandboxFakesInfo,
+  type SandboxOptions,
+  sandboxAccessToken,
+  startSandbox,
+} from './sandbox/index.js';
 
 /** The outside world as the rest of the service sees it: real accounts, or the sandbox's fakes. */
 export interface Integrations {
@@ -27,8 +37,10 @@ export interface Integrations {
   readonly elevenLabsWebhookSecret: string;
   /** Verifies requests signed by HubSpot (cards, workflow actions); undefined for a private-app setup. */
   readonly hubspotClientSecret: string | undefined;
-  /** Set in sandbox mode: the fakes, their records and the demo portal. */
+  /** Set when this process started the sandbox's fakes: the fakes, their records and the demo portal. */
   readonly sandbox: Sandbox | null;
+  /** Set in sandbox mode: the fakes in use, this process's own or those another process serves. */
+  readonly sandboxFakes: SandboxFakes | null;
   /** Installs through OAuth (many organisations); null with a private app's token (one organisation, no install). */
   readonly install: OAuthInstall | null;
   /**
@@ -147,22 +159,84 @@ export async function createIntegrations(options: {
     elevenLabsWebhookSecret: webhookSecret,
     hubspotClientSecret: clientSecret,
     sandbox: null,
+    sandboxFakes: null,
     install,
     onPortalRevoked: revoked.set,
     stop: async () => {},
   };
 }
 
-async function createSandboxIntegrations(options: {
-  config: Config;
-  pool: Pool;
-  logger: Logger;
-  sandboxTimeScale?: number;
-  sandboxOptions?: Partial<SandboxOptions>;
-  /** Provider request latencies and statuses are reported here. */
-  metrics?: Metrics;
-}): Promise<Integrations> {
+type IntegrationOptions = Parameters<typeof createIntegrations>[0];
+
+/**
+ * The fakes this process starts, or with SANDBOX_FAKES_URL those another process serves (several processes on
+ * one Postgres must share one set: see sandbox/shared-fakes.ts). Either way the production clients are pointed
+ * at them the same way.
+ */
+async function createSandboxIntegrations(options: IntegrationOptions): Promise<Integrations> {
   const { config, pool, logger } = options;
+  const fakes =
+    config.sandboxFakesUrl === undefined
+      ? await startLocalFakes(options)
+      : await connectToFakes(config.sandboxFakesUrl, logger);
+  try {
+    const { info } = fakes;
+    const { demoPortal } = info;
+    await pool.query(
+      `INSERT INTO portals (portal_id, name, auth_kind) VALUES ($1, $2, 'sandbox')
+       ON CONFLICT (portal_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
+      [demoPortal.portalId, demoPortal.name],
+    );
+    const revoked = revocationRelay(logger);
+    const install = sandboxInstall(info, pool, logger, options.sandboxOptions, revoked.notify);
+    // The demo portal keeps the fake's fixed token; portals that install through OAuth use what they stored.
+    const tokens = createSandboxTokenProvider({
+      pool,
+      installed: install.tokens,
+      fixedToken: sandboxAccessToken,
+    });
+    const hubspot = createHubSpotClients({
+      baseUrl: info.hubspotUrl,
+      tokens,
+      oauthApp: { clientId: info.secrets.hubspotClientId, clientSecret: info.secrets.hubspotClientSecret },
+      logger,
+      ...fetchesOf(options.metrics).hubspot,
+    });
+    const elevenlabs = createElevenLabsClient({
+      apiKey: 'sandbox-key',
+      baseUrl: info.elevenlabsUrl,
+      logger,
+      ...fetchesOf(options.metrics).elevenlabs,
+    });
+    return {
+      elevenlabs,
+      hubspot,
+      elevenLabsWebhookSecret: info.secrets.elevenLabsWebhookSecret,
+      hubspotClientSecret: info.secrets.hubspotClientSecret,
+      sandbox: fakes.local,
+      sandboxFakes: fakes,
+      install,
+      onPortalRevoked: revoked.set,
+      stop: async () => fakes.local?.stop(),
+    };
+  } catch (error) {
+    await fakes.local?.stop();
+    throw error;
+  }
+}
+
+/**
+ * TOKEN_ENCRYPTION_KEY, when unset, is generated once and kept under DATA_DIR (like the embedded Postgres password)
+ * rather than derived: the sandbox has no stable secret to derive it from (its client secret is random per start
+ * unless set), and a key that changed across restarts would turn every stored token into a decryption error
+ * instead of the clean "refresh refused, reinstall" the fake's forgotten tokens produce. Processes sharing these
+ * fakes learn the same key from them.
+ */
+async function startLocalFakes(options: IntegrationOptions): Promise<SandboxFakes> {
+  const { config, logger } = options;
+  const key = config.tokenEncryptionKey
+    ? parseEncryptionKey(config.tokenEncryptionKey)
+    : await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE));
   const sandbox = await startSandbox({
     ...options.sandboxOptions,
     ...(config.elevenlabs.webhookSecret ? { elevenLabsWebhookSecret: config.elevenlabs.webhookSecret } : {}),
@@ -171,93 +245,32 @@ async function createSandboxIntegrations(options: {
     ...(options.sandboxTimeScale === undefined ? {} : { timeScale: options.sandboxTimeScale }),
     logger: logger.child({ component: 'sandbox' }),
   });
-  try {
-    const { demoPortal } = sandbox;
-    await pool.query(
-      `INSERT INTO portals (portal_id, name, auth_kind) VALUES ($1, $2, 'sandbox')
-       ON CONFLICT (portal_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
-      [demoPortal.portalId, demoPortal.name],
-    );
-    const revoked = revocationRelay(logger);
-    const install = await sandboxInstall(
-      config,
-      pool,
-      logger,
-      sandbox,
-      options.sandboxOptions,
-      revoked.notify,
-    );
-    // The demo portal keeps the fake's fixed token; portals that install through OAuth use what they stored.
-    const tokens = createSandboxTokenProvider({
-      pool,
-      installed: install.tokens,
-      fixedToken: sandboxAccessToken,
-    });
-    const hubspot = createHubSpotClients({
-      baseUrl: sandbox.hubspot.url,
-      tokens,
-      oauthApp: {
-        clientId: sandbox.secrets.hubspotClientId,
-        clientSecret: sandbox.secrets.hubspotClientSecret,
-      },
-      logger,
-      ...fetchesOf(options.metrics).hubspot,
-    });
-    const elevenlabs = createElevenLabsClient({
-      apiKey: 'sandbox-key',
-      baseUrl: sandbox.elevenlabs.url,
-      logger,
-      ...fetchesOf(options.metrics).elevenlabs,
-    });
-    return {
-      elevenlabs,
-      hubspot,
-      elevenLabsWebhookSecret: sandbox.secrets.elevenLabsWebhookSecret,
-      hubspotClientSecret: sandbox.secrets.hubspotClientSecret,
-      sandbox,
-      install,
-      onPortalRevoked: revoked.set,
-      stop: () => sandbox.stop(),
-    };
-  } catch (error) {
-    await sandbox.stop();
-    throw error;
-  }
+  return localFakes(sandbox, key);
 }
 
 /**
  * The OAuth install against the fake HubSpot, through the production code: its consent page, token endpoint and
- * encrypted token store. Token lifetimes count on the engine's clock, which the fake also expires tokens on, so a
- * test's manual clock moves both together.
- *
- * TOKEN_ENCRYPTION_KEY, when unset, is generated once and kept under DATA_DIR (like the embedded Postgres password)
- * rather than derived: the sandbox has no stable secret to derive it from (its client secret is random per start
- * unless set), and a key that changed across restarts, or between a web and a worker process, would turn every
- * stored token into a decryption error instead of the clean "refresh refused, reinstall" the fake's forgotten
- * tokens produce.
+ * encrypted token store (under the key the fakes' info carries). Token lifetimes count on the engine's clock,
+ * which the fake also expires tokens on, so a test's manual clock moves both together.
  */
-async function sandboxInstall(
-  config: Config,
+function sandboxInstall(
+  info: SandboxFakesInfo,
   pool: Pool,
   logger: Logger,
-  sandbox: Sandbox,
   sandboxOptions: Partial<SandboxOptions> | undefined,
   onRevoked: RevocationListener,
-): Promise<OAuthInstall> {
+): OAuthInstall {
   const engineClock = sandboxOptions?.clock;
   const now = engineClock === undefined ? Date.now : () => engineClock.now();
-  const key =
-    config.tokenEncryptionKey ??
-    (await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE)));
-  const { hubspotClientId: clientId, hubspotClientSecret: clientSecret } = sandbox.secrets;
-  const oauth = createHubSpotOAuth({ baseUrl: sandbox.hubspot.url, clientId, clientSecret, logger, now });
+  const { hubspotClientId: clientId, hubspotClientSecret: clientSecret } = info.secrets;
+  const oauth = createHubSpotOAuth({ baseUrl: info.hubspotUrl, clientId, clientSecret, logger, now });
   const tokens = new PortalTokenProvider({
     pool,
-    cipher: createTokenCipher(key),
+    cipher: createTokenCipher(info.tokenEncryptionKey),
     oauth,
     logger,
     now,
     onRevoked,
   });
-  return { clientId, authorizeUrl: `${sandbox.hubspot.url}/oauth/authorize`, oauth, tokens };
+  return { clientId, authorizeUrl: `${info.hubspotUrl}/oauth/authorize`, oauth, tokens };
 }

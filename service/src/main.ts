@@ -3,7 +3,7 @@ import { oneLine } from './db/first-run.js';
 import { createLogger } from './logger.js';
 import { JOB_DASHBOARD_PATH } from './ops/index.js';
 import { type RunningService, startService } from './runtime.js';
-import { sandboxBanner } from './sandbox/index.js';
+import { fakesLinks, sandboxBanner } from './sandbox/index.js';
 
 /** Entry point of `npm start`: parse config, start, print where to look, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -24,14 +24,22 @@ async function main(): Promise<void> {
     { url: service.url, health: `${service.url}/healthz`, ready: `${service.url}/readyz` },
     'service ready',
   );
-  if (service.integrations.sandbox)
-    process.stdout.write(sandboxBanner(service.integrations.sandbox, service.url));
+  const fakes = service.integrations.sandboxFakes;
+  if (fakes) {
+    const view = { demoPortal: fakes.info.demoPortal, links: fakesLinks(fakes.info) };
+    // A worker has no URL of its own: its links go straight to the fakes.
+    process.stdout.write(sandboxBanner(view, service.url === '' ? undefined : service.url));
+  }
   process.stdout.write(
     [
       '',
-      `  Service     ${service.url}`,
-      `  Health      ${service.url}/healthz`,
-      `  Readiness   ${service.url}/readyz`,
+      ...(service.url === ''
+        ? ['  Worker      jobs and loops only (SERVICE_ROLE=worker), no HTTP']
+        : [
+            `  Service     ${service.url}`,
+            `  Health      ${service.url}/healthz`,
+            `  Readiness   ${service.url}/readyz`,
+          ]),
       ...opsLines(service),
       '',
       '  Press Ctrl-C to stop.',

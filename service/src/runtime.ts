@@ -164,8 +164,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
       settings: {
         ...DEFAULT_ENGINE_SETTINGS,
         ...config.engine,
-        // The fake ElevenLabs plays calls faster than real time: look at its calls on its clock.
-        ...(integrations.sandbox ? { providerTimeScale: integrations.sandbox.elevenlabs.timeScale } : {}),
+        // The fake ElevenLabs plays calls faster than real time: look at its calls on its clock (shared fakes
+        // tell every process their time scale, so workers time their looks like the process that started them).
+        ...(integrations.sandboxFakes ? { providerTimeScale: integrations.sandboxFakes.info.timeScale } : {}),
         ...options.engineSettings,
       },
       metrics,
@@ -263,7 +264,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           hubspotWebhookRoutes(surface),
           // Behind the ops login: opsRoutes (mounted above) checks every /ops request and names the user.
           guardedSafetyOpsRoutes({ deps: engine }, options.opsGuard ?? passedOpsLogin),
-          ...(integrations.sandbox ? [sandboxProxyRoutes(integrations.sandbox)] : []),
+          ...(integrations.sandboxFakes ? [sandboxProxyRoutes(integrations.sandboxFakes)] : []),
         ],
       });
       const server = await listen(app, config.port, config.host);
@@ -278,10 +279,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
       await boss.stop({ graceful: true, close: false, timeout: config.shutdownTimeoutMs });
     });
     if (stopLoops) cleanups.push(stopLoops);
-    // The fake ElevenLabs learns where to post webhooks once we know our own URL.
-    integrations.sandbox?.elevenlabs.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/elevenlabs`);
-    // And the fake HubSpot where its signed calls (cards, workflow actions, webhooks) go.
-    integrations.sandbox?.hubspot.setServiceUrl(config.publicUrl ?? url);
+    // The fakes learn where the service is once we know our own URL: ElevenLabs' webhooks and HubSpot's signed
+    // calls (cards, workflow actions, webhooks) go there. A worker serves no HTTP: with shared fakes the web
+    // process points them at itself.
+    if (integrations.sandboxFakes && (config.role !== 'worker' || integrations.sandbox !== null))
+      await integrations.sandboxFakes.setServiceUrl(config.publicUrl ?? url);
 
     return {
       url,

@@ -11,6 +11,7 @@ import { dispatcherBenchmark } from './dispatcher.bench.js';
 import { lostWebhooksBenchmark } from './lost-webhooks.bench.js';
 import { providerLimitBenchmark } from './provider-limit.bench.js';
 import { type BenchOutcome, renderTable, writeResults } from './report.js';
+import { scaleOutBenchmark } from './scale-out.bench.js';
 import { webhooksBenchmark } from './webhooks.bench.js';
 
 /** Add a benchmark here to have `npm run bench` run it. */
@@ -20,6 +21,7 @@ export const benchmarks: readonly Benchmark[] = [
   lostWebhooksBenchmark,
   providerLimitBenchmark,
   csvExportBenchmark,
+  scaleOutBenchmark,
 ];
 
 function selected(names: readonly string[]): Benchmark[] {

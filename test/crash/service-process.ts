@@ -7,17 +7,21 @@ import { startService } from '../../service/src/runtime.js';
 import { SERVICE_READY_MARKER } from './crash-protocol.js';
 
 /**
- * The whole service in a process of its own, as `npm start` runs it (configuration from the environment), but at a
- * chosen engine time and with the timing of a time-scaled fake ElevenLabs. The restart test kills it with SIGKILL.
+ * The whole service in a process of its own, as `npm start` runs it (configuration from the environment, so
+ * SERVICE_ROLE and SANDBOX_FAKES_URL work as there), with engine timing a test can shorten: the restart test runs
+ * it at a chosen engine time against a time-scaled fake ElevenLabs and kills it with SIGKILL; the scale-out test
+ * runs a web process and several workers of it on shared sandbox fakes. Unset, each setting keeps the service's.
  */
 
 const env = z
   .object({
     /** Engine time minus real time, shared with the test so both see the same "now". */
-    CLOCK_OFFSET_MS: z.coerce.number().int(),
-    PROVIDER_TIME_SCALE: z.coerce.number().positive(),
-    NO_TRACE_GRACE_MS: z.coerce.number().int().positive(),
-    UNKNOWN_DIAL_GRACE_MS: z.coerce.number().int().positive(),
+    CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+    /** Overrides the time scale (shared sandbox fakes tell theirs). */
+    PROVIDER_TIME_SCALE: z.coerce.number().positive().optional(),
+    NO_TRACE_GRACE_MS: z.coerce.number().int().positive().optional(),
+    UNKNOWN_DIAL_GRACE_MS: z.coerce.number().int().positive().optional(),
+    DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(250),
   })
   .parse(process.env);
 
@@ -27,10 +31,10 @@ const service = await startService({
   logger: createLogger(config.logLevel),
   clock: shiftedClock(Date.now() + env.CLOCK_OFFSET_MS),
   engineSettings: {
-    providerTimeScale: env.PROVIDER_TIME_SCALE,
-    noTraceGraceMs: env.NO_TRACE_GRACE_MS,
-    unknownDialGraceMs: env.UNKNOWN_DIAL_GRACE_MS,
-    dispatchIntervalMs: 250,
+    ...(env.PROVIDER_TIME_SCALE === undefined ? {} : { providerTimeScale: env.PROVIDER_TIME_SCALE }),
+    ...(env.NO_TRACE_GRACE_MS === undefined ? {} : { noTraceGraceMs: env.NO_TRACE_GRACE_MS }),
+    ...(env.UNKNOWN_DIAL_GRACE_MS === undefined ? {} : { unknownDialGraceMs: env.UNKNOWN_DIAL_GRACE_MS }),
+    dispatchIntervalMs: env.DISPATCH_INTERVAL_MS,
   },
 });
 writeSync(1, `${SERVICE_READY_MARKER} ${service.url}\n`);

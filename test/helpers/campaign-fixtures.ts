@@ -1,3 +1,4 @@
+import { isCallAllowedAt } from '../../service/src/calling-window/index.js';
 import type { Queryable } from '../../service/src/db/pool.js';
 
 /** Plain-SQL fixtures for engine tests: a portal, a campaign and contacts, without going through HubSpot. */
@@ -118,3 +119,21 @@ export function usPhone(i: number): string {
 
 /** A fixed instant when New York is mid-afternoon on a Tuesday: 2026-12-01 15:00 America/New_York. */
 export const TUESDAY_AFTERNOON_NY = Date.parse('2026-12-01T20:00:00Z');
+
+/**
+ * A time zone where a campaign calling every day 08:00-21:00 may call from `now` for the next two hours: for
+ * tests that run against the real clock (child processes) rather than a shifted one.
+ */
+export function zoneInDaytime(now: number): string {
+  const zones = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu'];
+  zones.push('Europe/London', 'Europe/Berlin', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Shanghai', 'Asia/Tokyo');
+  zones.push('Pacific/Auckland');
+  const window = { days: [1, 2, 3, 4, 5, 6, 7], startMinute: 8 * 60, endMinute: 21 * 60, blackoutDates: [] };
+  const open = (zone: string) =>
+    Array.from({ length: 13 }, (_, k) => now + k * 10 * 60_000).every((t) =>
+      isCallAllowedAt(t, { zones: [zone], usState: null }, window),
+    );
+  const zone = zones.find(open);
+  if (!zone) throw new Error('none of the candidate time zones is in its daytime');
+  return zone;
+}

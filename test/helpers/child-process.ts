@@ -10,6 +10,8 @@ export interface ChildExit {
 }
 
 export interface TsProcess {
+  /** The Node process's id (its CPU time is read from /proc by the scale-out benchmark). */
+  readonly pid: number | undefined;
   /** Resolves with what follows the ready marker on its line, once the process printed it. */
   readonly ready: Promise<string>;
   /** After the process exited and its output was read to the end. */
@@ -73,6 +75,7 @@ export function startTsProcess(script: string, env: Record<string, string>, read
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   return {
+    pid: child.pid,
     ready,
     exited,
     output: () => lines.join('\n'),

@@ -16,6 +16,8 @@ export interface Config {
   readonly role: ServiceRole;
   readonly shutdownTimeoutMs: number;
   readonly sandbox: boolean;
+  /** Sandbox mode: the shared fakes another process serves (SANDBOX_FAKES_URL); undefined starts our own. */
+  readonly sandboxFakesUrl: string | undefined;
   readonly elevenlabs: {
     readonly apiKey: string | undefined;
     readonly baseUrl: string;
@@ -108,6 +110,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   } else {
     requireOutsideSandbox(v);
+    if (v.SANDBOX_FAKES_URL !== undefined)
+      throw new ConfigError('SANDBOX_FAKES_URL', 'only in sandbox mode (real accounts are configured)');
   }
 
   const config: Config = {
@@ -121,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     role: v.SERVICE_ROLE,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     sandbox,
+    sandboxFakesUrl: v.SANDBOX_FAKES_URL,
     elevenlabs: {
       apiKey: v.ELEVENLABS_API_KEY,
       baseUrl: v.ELEVENLABS_BASE_URL,

@@ -198,6 +198,15 @@ export const variables = {
     default: 'auto',
     doc: 'true: run against local fakes of ElevenLabs and HubSpot. Unset: sandbox when no ElevenLabs key and no HubSpot credentials are configured. Refuses real credentials.',
   },
+  SANDBOX_FAKES_URL: {
+    schema: httpUrl.optional(),
+    default: 'unset: the process starts its own fakes',
+    doc:
+      'Sandbox mode with several processes: use the fakes another process on this machine serves (`npm run sandbox:fakes`, ' +
+      'or a sandbox `web`/`all` process started without this), e.g. `http://127.0.0.1:3100`, instead of starting ' +
+      "this process's own, so every process dials the same fake ElevenLabs and writes to the same fake HubSpot. " +
+      'Secrets, time scale and the demo portal come from its `/__sandbox/fakes`.',
+  },
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof variables;

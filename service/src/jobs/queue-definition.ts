@@ -66,6 +66,8 @@ const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 3600;
  * The shape of the per-key jobs (a portal's write-back, a portal's setup, a contact's do-not-call write): 'stately'
  * holds at most one waiting and one running job per singletonKey, ten retries back off exponentially up to
  * `retryDelayMax`, and a job whose retries are spent goes to `<name>-dead`, where it waits for ops to redrive it.
+ * A heartbeat gives a killed worker's job back within seconds: with 'stately', its active job would otherwise hold
+ * the key's work until it expired, whichever worker is still alive (pg-boss sets it at queue creation only).
  */
 export function defineKeyedRetryQueue<T>(
   name: string,
@@ -77,6 +79,7 @@ export function defineKeyedRetryQueue<T>(
     policy: 'stately',
     retryLimit: 10,
     retryBackoff: true,
+    heartbeatSeconds: 10,
     ...retry,
     deadLetter: deadLetter.name,
   });

@@ -4,6 +4,7 @@ import { createDemoPortal, DEMO_PORTAL_ID, type DemoList } from './demo-portal.j
 import { type FakeElevenLabs, startFakeElevenLabs } from './elevenlabs/fake-elevenlabs.js';
 import type { SandboxClock } from './http-server.js';
 import { type FakeHubSpot, startFakeHubSpot } from './hubspot/fake-hubspot.js';
+import { fakesLinks } from './shared-fakes.js';
 
 /**
  * Both fakes and the demo portal, started together: what `npm start` runs when no real account is configured.
@@ -21,6 +22,15 @@ export type { SandboxClock } from './http-server.js';
 export type { FakeHubSpot, FakeHubSpotOptions } from './hubspot/fake-hubspot.js';
 export { startFakeHubSpot } from './hubspot/fake-hubspot.js';
 export { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
+export {
+  connectToFakes,
+  fakesLinks,
+  localFakes,
+  SANDBOX_FAKES_PATH,
+  type SandboxFakes,
+  type SandboxFakesInfo,
+  sharedFakesRoutes,
+} from './shared-fakes.js';
 
 export interface SandboxOptions {
   /** Where the fake ElevenLabs posts its webhooks (the service's /webhooks/elevenlabs); settable later. */
@@ -127,14 +137,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       phoneNumberId: elevenlabs.twilioPhoneNumberId,
       sipPhoneNumberId: elevenlabs.sipPhoneNumberId,
     },
-    links: {
-      elevenlabs: `${elevenlabs.url}/__sandbox`,
-      dials: `${elevenlabs.url}/__sandbox/elevenlabs/dials`,
-      webhooks: `${elevenlabs.url}/__sandbox/elevenlabs/webhooks`,
-      hubspot: `${hubspot.url}/__sandbox/hubspot`,
-      lists: `${hubspot.url}/__sandbox/hubspot/lists`,
-      calls: `${hubspot.url}/__sandbox/hubspot/calls`,
-    },
+    links: fakesLinks({ elevenlabsUrl: elevenlabs.url, hubspotUrl: hubspot.url }),
     stop: async () => {
       await Promise.all([elevenlabs.stop(), hubspot.stop()]);
     },
@@ -144,8 +147,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 /**
  * The start-up banner: loud, so nobody mistakes the sandbox for production, with the pages worth opening.
  * With the service's URL the links go through its /__sandbox proxy (stable), else straight to the fakes.
+ * Takes the fakes this process started (a Sandbox) or the info of fakes another process serves.
  */
-export function sandboxBanner(sandbox: Sandbox, serviceUrl?: string): string {
+export function sandboxBanner(
+  sandbox: { readonly demoPortal: Sandbox['demoPortal']; readonly links: Readonly<Record<string, string>> },
+  serviceUrl?: string,
+): string {
   const { demoPortal } = sandbox;
   const links =
     serviceUrl === undefined

@@ -1,19 +1,21 @@
 import express, { Router } from 'express';
-import type { Sandbox } from './index.js';
 import { loopbackOnly } from './loopback-only.js';
+import { type SandboxFakes, sharedFakesRoutes } from './shared-fakes.js';
 
 /**
  * Serves the fakes' /__sandbox pages from the service's own URL (they listen on random loopback ports), so a
- * person can open http://localhost:3000/__sandbox/... and see what "the outside world" saw. Sandbox mode only,
- * and to this machine only, even when HOST makes the service reachable from others.
+ * person can open http://localhost:3000/__sandbox/... and see what "the outside world" saw, whichever process
+ * runs the fakes. Also serves /__sandbox/fakes, through which other processes share these fakes. Sandbox mode
+ * only, and to this machine only, even when HOST makes the service reachable from others.
  */
-export function sandboxProxyRoutes(sandbox: Sandbox): Router {
+export function sandboxProxyRoutes(fakes: SandboxFakes): Router {
+  const { info } = fakes;
   const router = Router();
   router.use('/__sandbox', loopbackOnly);
   router.get('/__sandbox', (_req, res) => {
     res.json({
       sandbox: true,
-      demoPortal: sandbox.demoPortal,
+      demoPortal: info.demoPortal,
       links: {
         elevenlabs: '/__sandbox/elevenlabs',
         dials: '/__sandbox/elevenlabs/dials',
@@ -23,9 +25,11 @@ export function sandboxProxyRoutes(sandbox: Sandbox): Router {
         lists: '/__sandbox/hubspot/lists',
         calls: '/__sandbox/hubspot/calls',
         propertyWrites: '/__sandbox/hubspot/property-writes',
+        fakes: '/__sandbox/fakes',
       },
     });
   });
+  router.use(sharedFakesRoutes(fakes));
   const forward =
     (target: string): express.RequestHandler =>
     async (req, res, next) => {
@@ -41,7 +45,7 @@ export function sandboxProxyRoutes(sandbox: Sandbox): Router {
         next(error);
       }
     };
-  router.use('/__sandbox/elevenlabs', express.json(), forward(sandbox.elevenlabs.url));
-  router.use('/__sandbox/hubspot', express.json(), forward(sandbox.hubspot.url));
+  router.use('/__sandbox/elevenlabs', express.json(), forward(info.elevenlabsUrl));
+  router.use('/__sandbox/hubspot', express.json(), forward(info.hubspotUrl));
   return router;
 }

@@ -38,6 +38,12 @@ export interface DialRecord {
   /** What the dial was answered with: 200, or the 5xx of a serverErrorAfterPlacing fault. */
   readonly responseStatus: number;
   readonly faults: readonly string[];
+  /**
+   * When the call ended (the line freed), null while in flight: with `atMs`, the interval the call held one of
+   * the provider's lines, from which a test computes the calls in flight at any instant.
+   */
+  endedAt: string | null;
+  endedAtMs: number | null;
 }
 
 export interface PlacedDial {
@@ -64,6 +70,7 @@ export class CallSimulator {
   readonly calls: SandboxCall[] = [];
   private readonly byId = new Map<string, SandboxCall>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly records = new Map<string, DialRecord>();
   private readonly dialCounts = new Map<string, number>();
   private readonly scripts = new Map<string, SandboxOutcome[]>();
   private readonly listeners = new Set<() => void>();
@@ -150,10 +157,13 @@ export class CallSimulator {
       dialIndex,
       responseStatus: serverError ? faults.serverErrorStatus : 200,
       faults: firedFaults,
+      endedAt: null,
+      endedAtMs: null,
     };
     this.calls.push(call);
     this.byId.set(call.conversationId, call);
     this.options.dials.push(record);
+    this.records.set(call.conversationId, record);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     this.options.logger.info(
@@ -199,6 +209,11 @@ export class CallSimulator {
     this.timers.delete(call.conversationId);
     call.status = initiationFailureOf(call.outcome) === null ? 'done' : 'failed';
     this.inFlight -= 1;
+    const record = this.records.get(call.conversationId);
+    if (record) {
+      record.endedAtMs = this.options.clock.now();
+      record.endedAt = isoAt(record.endedAtMs);
+    }
     const delivery = this.deliver(call);
     this.deliveries.add(delivery);
     void delivery.finally(() => {

@@ -1,0 +1,78 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/**
+ * Where the machine's CPU went during a measurement, from Linux's /proc: the whole machine, the Postgres server's
+ * processes (every process named `postgres` on the machine: run the benchmark on a machine of its own), and given
+ * processes (the service's). Says which of them a throughput figure was limited by. Zeros elsewhere than Linux.
+ */
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every mainstream Linux). */
+const TICKS_PER_SECOND = 100;
+
+export interface CpuSnapshot {
+  readonly atMs: number;
+  /** Ticks of all cores: busy and in total. */
+  readonly machineBusy: number;
+  readonly machineTotal: number;
+  /** Ticks of each `postgres` process. */
+  readonly postgres: ReadonlyMap<number, number>;
+  readonly byPid: ReadonlyMap<number, number>;
+}
+
+/** Cores in use on average between two snapshots (2 = both cores of a 2-core machine, busy all the time). */
+export interface CpuUse {
+  readonly machineBusyShare: number;
+  readonly postgresCores: number;
+  /** Summed over the pids asked for. */
+  readonly cores: (pids: readonly number[]) => number;
+}
+
+async function processTicks(pid: number | string): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
+  } catch {
+    return null; // gone, or not Linux
+  }
+}
+
+export async function cpuSnapshot(pids: readonly number[]): Promise<CpuSnapshot> {
+  const atMs = Date.now();
+  let machineBusy = 0;
+  let machineTotal = 0;
+  const postgres = new Map<number, number>();
+  try {
+    const cpu =
+      (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    machineTotal = cpu.reduce((sum, n) => sum + n, 0);
+    machineBusy = machineTotal - (cpu[3] ?? 0) - (cpu[4] ?? 0); // minus idle and iowait
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+      if (comm.trim() === 'postgres') postgres.set(Number(entry), (await processTicks(entry)) ?? 0);
+    }
+  } catch {
+    // Not Linux: no figures.
+  }
+  const byPid = new Map<number, number>();
+  for (const pid of pids) byPid.set(pid, (await processTicks(pid)) ?? 0);
+  return { atMs, machineBusy, machineTotal, postgres, byPid };
+}
+
+export function cpuUse(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
+  const seconds = Math.max(0.001, (after.atMs - before.atMs) / 1000);
+  const cores = (ticks: number) => ticks / TICKS_PER_SECOND / seconds;
+  const totalTicks = after.machineTotal - before.machineTotal;
+  return {
+    machineBusyShare: totalTicks > 0 ? (after.machineBusy - before.machineBusy) / totalTicks : 0,
+    // A backend started during the window counts in full; one that exited takes its ticks with it (a slight
+    // undercount: the pools keep their connections open).
+    postgresCores: cores(
+      [...after.postgres].reduce((sum, [pid, ticks]) => sum + ticks - (before.postgres.get(pid) ?? 0), 0),
+    ),
+    cores: (pids) =>
+      cores(pids.reduce((sum, pid) => sum + (after.byPid.get(pid) ?? 0) - (before.byPid.get(pid) ?? 0), 0)),
+  };
+}

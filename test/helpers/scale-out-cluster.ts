@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FAKES_READY_LINE } from '../../service/src/sandbox/standalone-fakes.js';
+import { SERVICE_READY_MARKER } from '../crash/crash-protocol.js';
+import { startTsProcess, type TsProcess } from './child-process.js';
+
+/**
+ * The service scaled out on one machine, as the README's "Scaling out" runs it: one process of shared sandbox
+ * fakes (what `npm run sandbox:fakes` starts), one web process (SERVICE_ROLE=web) and N worker processes
+ * (SERVICE_ROLE=worker), all real child processes on one Postgres database, all with SANDBOX_FAKES_URL.
+ */
+
+const SERVICE_SCRIPT = path.resolve(import.meta.dirname, '../crash/service-process.ts');
+const FAKES_SCRIPT = path.resolve(import.meta.dirname, 'fakes-process.ts');
+
+export interface ClusterOptions {
+  readonly databaseUrl: string;
+  readonly workers: number;
+  /** The fakes' own settings (SANDBOX_TIME_SCALE, SANDBOX_CONCURRENCY_LIMIT, ...). */
+  readonly fakesEnv?: Record<string, string>;
+  /** Every service process's environment on top of the cluster's (ACCOUNT_CONCURRENCY_CAP, LOG_LEVEL, ...). */
+  readonly serviceEnv?: Record<string, string>;
+  /** Called with each complete output line of worker `index`. */
+  readonly onWorkerLine?: (index: number, line: string) => void;
+}
+
+export interface Cluster {
+  /** SANDBOX_FAKES_URL: the fakes' /__sandbox pages, records included. */
+  readonly fakesUrl: string;
+  readonly webUrl: string;
+  readonly fakes: TsProcess;
+  readonly web: TsProcess;
+  readonly workers: readonly TsProcess[];
+  /** Last lines of every process, for a failure message. */
+  output(): string;
+  /** SIGTERM to every process still running (workers, web, then the fakes), SIGKILL after a grace period. */
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'scale-out-'));
+  const started: TsProcess[] = [];
+  const named: [string, TsProcess][] = [];
+  const stop = async () => {
+    // Workers first (no new dials), then the web process (webhooks of calls still going on), then the fakes.
+    for (const p of [...started].reverse()) await p.stop(5_000);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const output = () => named.map(([name, p]) => `--- ${name}\n${p.output()}`).join('\n');
+  try {
+    const fakes = startTsProcess(
+      FAKES_SCRIPT,
+      { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SANDBOX_FAKES_PORT: '0', ...options.fakesEnv },
+      FAKES_READY_LINE,
+    );
+    started.push(fakes);
+    named.push(['fakes', fakes]);
+    const fakesUrl = await fakes.ready;
+    const serviceEnv = (role: 'web' | 'worker') => ({
+      DATABASE_URL: options.databaseUrl,
+      SANDBOX: 'true',
+      SANDBOX_FAKES_URL: fakesUrl,
+      SERVICE_ROLE: role,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_SECONDS: '2',
+      ...options.serviceEnv,
+    });
+    // The web process first: it points the fakes' webhooks at itself before any worker can dial.
+    const web = startTsProcess(SERVICE_SCRIPT, serviceEnv('web'), SERVICE_READY_MARKER);
+    started.push(web);
+    named.push(['web', web]);
+    const webUrl = await web.ready;
+    const workers = Array.from({ length: options.workers }, (_, index) => {
+      const worker = startTsProcess(SERVICE_SCRIPT, serviceEnv('worker'), SERVICE_READY_MARKER);
+      const listen = options.onWorkerLine;
+      if (listen) worker.onLine((line) => listen(index, line));
+      started.push(worker);
+      named.push([`worker ${index}`, worker]);
+      return worker;
+    });
+    await Promise.all(workers.map((w) => w.ready));
+    return { fakesUrl, webUrl, fakes, web, workers, output, stop };
+  } catch (error) {
+    const message = `${error instanceof Error ? error.message : String(error)}\n${output()}`;
+    await stop();
+    throw new Error(`the scaled-out service did not start: ${message}`);
+  }
+}
