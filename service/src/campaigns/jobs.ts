@@ -23,7 +23,10 @@ export const CAMPAIGN_SCHEDULES: readonly ScheduleDefinition[] = [{ queue: SWEEP
 
 /**
  * The engine's workers. Placement runs as many jobs at once as the account may have calls in flight (each job
- * mostly waits: on HubSpot, on pacing, on the dial), polling twice a second besides LISTEN/NOTIFY wake-ups.
+ * mostly waits: on HubSpot, on pacing, on the dial). A new placement job wakes them all at once (LISTEN/NOTIFY), so
+ * their own polling is only a backstop, for a job given back by a killed worker: every 5 s. Polling twice a second,
+ * each of the account-cap-many handlers of every worker process cost Postgres about 280 queries a second per idle
+ * worker (the scale-out benchmark). Without a listener (it dropped) they poll twice a second again.
  */
 export function campaignWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): Worker[] {
   return [
@@ -36,6 +39,7 @@ export function campaignWorkers(deps: ServiceDeps, hooks: PlacementHooks = {}): 
       queue: PLACE_CALL_QUEUE,
       options: {
         pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 5,
         localConcurrency: Math.max(4, deps.settings.accountConcurrencyCap),
       },
       handle: (data) => placeCall(deps, data, hooks),
