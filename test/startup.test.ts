@@ -75,6 +75,7 @@ describe('npm start', () => {
     expect(output).toContain(`${url}/__sandbox/hubspot/lists`);
     // The job dashboard, behind the ops login whose password this run generated (printed, never logged).
     expect(output).toMatch(new RegExp(`Jobs\\s+${url}/ops/jobs`));
+    expect(output).toContain(`${url}/ops/dead-letters (dead letters, redrive)`);
     expect(output).toMatch(/login: user ops, password \S+ \(generated for this run\)/);
     const lists = (await (await fetch(`${url}/__sandbox/hubspot/lists`)).json()) as {
       name: string;

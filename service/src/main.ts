@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { oneLine } from './db/first-run.js';
 import { createLogger } from './logger.js';
-import { JOB_DASHBOARD_PATH } from './ops/index.js';
+import { DEAD_LETTERS_PATH, JOB_DASHBOARD_PATH } from './ops/index.js';
 import { type RunningService, startService } from './runtime.js';
 import { fakesLinks, sandboxBanner } from './sandbox/index.js';
 
@@ -84,6 +84,7 @@ function opsLines(service: RunningService): string[] {
   if (credentials !== null) {
     lines.push(`  Ops         ${service.url}/ops   ${service.url}/metrics`);
     lines.push(`  Jobs        ${service.url}${JOB_DASHBOARD_PATH} (job dashboard)`);
+    lines.push(`              ${service.url}/ops${DEAD_LETTERS_PATH} (dead letters, redrive)`);
     if (credentials.generated)
       lines.push(
         `              login: user ${credentials.user}, password ${credentials.password} (generated for this run)`,
