@@ -1,5 +1,3 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { apiRoutes, type HubSpotSurfaceContext } from './api/index.js';
@@ -14,10 +12,10 @@ import { contactWorkers } from './contacts/index.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
-import { portInUseMessage, StartupError } from './db/first-run.js';
 import { migrate } from './db/migrate.js';
 import { createPool, databaseAnswers, type Pool } from './db/pool.js';
 import { createHttpApp } from './http/app.js';
+import { listenEarly } from './http/listen.js';
 import { hubspotWebhookRoutes, hubspotWebhookWorkers } from './hubspot-webhooks/index.js';
 import { installRoutes, installWorkers } from './install/index.js';
 import { createIntegrations, type Integrations } from './integrations.js';
@@ -111,6 +109,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
   };
 
   try {
+    // The port first: taken, the service stops here with one line, before anything else has started.
+    const http = config.role === 'worker' ? null : await listenEarly(config.port, config.host);
+    let httpHandedOver = false;
+    if (http) cleanups.push(async () => (httpHandedOver ? undefined : http.close(0)));
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
       const embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/postgres`, logger });
@@ -174,7 +176,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     accountCap = engine.settings.accountConcurrencyCap;
     // DIALLING_STOPPED holds before any loop or worker could dial (see safety/dialling-switch.ts).
     await applyDiallingAtStartup(engine, config.diallingStopped);
-    let url = config.publicUrl ?? '';
+    const url = http ? `http://localhost:${http.port}` : '';
     const surface: HubSpotSurfaceContext = {
       deps: engine,
       integrations,
@@ -222,7 +224,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     const opsCredentials = config.role === 'worker' ? null : resolveOpsCredentials(config, logger);
     if (config.role !== 'worker') {
-      let port = config.port;
+      const port = http?.port ?? config.port;
       // The job dashboard and the dead letters live behind the ops login, so only where there is one.
       const opsTools =
         opsCredentials === null
@@ -267,10 +269,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
           ...(integrations.sandboxFakes ? [sandboxProxyRoutes(integrations.sandboxFakes)] : []),
         ],
       });
-      const server = await listen(app, config.port, config.host);
-      cleanups.push(() => closeServer(server, HTTP_CLOSE_BUDGET_MS));
-      port = (server.address() as AddressInfo).port;
-      url = `http://localhost:${port}`;
+      if (http) {
+        http.serve(app);
+        httpHandedOver = true;
+        cleanups.push(() => http.close(HTTP_CLOSE_BUDGET_MS));
+      }
     }
     // Shutdown runs these first, in this order: no new dials, then running jobs drain (the shutdown budget), and
     // only then does HTTP stop accepting: webhooks for calls still going on are stored until the very end.
@@ -311,28 +314,6 @@ const passedOpsLogin: RequestHandler = (req, res, next) => {
 
 /** In-flight requests get this long to finish once HTTP stops accepting (jobs have drained by then). */
 const HTTP_CLOSE_BUDGET_MS = 2_000;
-
-function listen(app: RequestListener, port: number, host: string | undefined): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const server = createServer(app);
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE' ? new StartupError(portInUseMessage(port), { cause: error }) : error,
-      ),
-    );
-    if (host === undefined) server.listen(port, () => resolve(server));
-    else server.listen(port, host, () => resolve(server));
-  });
-}
-
-/** Stops accepting connections, lets in-flight requests finish within the budget, then cuts the rest. */
-async function closeServer(server: Server, budgetMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), budgetMs);
-  await closed;
-  clearTimeout(timer);
-}
 
 function safeHost(url: string): string {
   try {

@@ -181,6 +181,8 @@ async function crashRepeatedly(step: PlacementStep, db: TestDatabase, base: Work
 
     const last = startWorkerProcess(base);
     try {
+      // Its start-up is not the campaign's stall: on a loaded machine a process can take a minute to boot.
+      await last.ready;
       await waitWhileProgressing(
         () => settled(db),
         () => progressOf(db),

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../../test/helpers/wait.js';
 import { createLogger } from '../../src/logger.js';
 import {
   type FakeElevenLabs,
@@ -113,8 +114,18 @@ describe('fake ElevenLabs: fault switches', () => {
 
   it('delays the dial response while the call is already placed', async () => {
     const fake = await start({ timeScale: 1_000 });
-    fake.setFaults({ dialResponseDelayMs: 2_000 });
-    await expect(dial(fake, '+13035550100', { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    fake.setFaults({ dialResponseDelayMs: 60_000 });
+    // Given up once the fake has placed the call (a fixed client timeout could fire before the request even
+    // reached the fake on a loaded machine): the call goes on although its dial was never answered.
+    const client = new AbortController();
+    const answered = dial(fake, '+13035550100', { signal: client.signal });
+    await waitUntil(async () => fake.record.dials.length === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+      what: 'the fake to record the dial',
+    });
+    client.abort();
+    await expect(answered).rejects.toThrow();
     expect(fake.record.dials).toHaveLength(1);
     expect(fake.inFlight).toBe(1);
   });
