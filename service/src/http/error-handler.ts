@@ -45,6 +45,14 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(err.status).json(body);
     return;
   }
+  if (isMalformedPathParam(err)) {
+    // Express could not %-decode a route parameter (`/api/campaigns/%zz`): the client's URL is at fault.
+    const message = 'path: malformed %-encoding (expected %XX escapes of UTF-8 bytes)';
+    res
+      .status(400)
+      .json({ error: { code: 'invalid_request', message, field: 'path' }, requestId } satisfies ErrorBody);
+    return;
+  }
   if (isBodyParserError(err)) {
     const status = err.status ?? 400;
     const message = err.type === 'entity.too.large' ? 'body: payload too large' : 'body: malformed JSON';
@@ -73,4 +81,9 @@ function isBodyParserError(err: unknown): err is { type: string; status?: number
     typeof (err as { type?: unknown }).type === 'string' &&
     String((err as { type: string }).type).startsWith('entity.')
   );
+}
+
+/** The router's own error for a route parameter decodeURIComponent refuses: a URIError it marks 400. */
+function isMalformedPathParam(err: unknown): boolean {
+  return err instanceof URIError && (err as URIError & { status?: unknown }).status === 400;
 }

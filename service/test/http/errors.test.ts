@@ -27,6 +27,9 @@ beforeAll(async () => {
   router.get('/missing', () => {
     throw AppError.notFound('campaign 42');
   });
+  router.get('/things/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
   router.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.ts:12');
   });
@@ -79,6 +82,19 @@ describe('HTTP error mapping', () => {
       error: { code: 'internal', message: 'internal error' },
       requestId: 'req-123',
     });
+  });
+
+  it('answers a route parameter with malformed %-escapes with 400 on the path, not 500', async () => {
+    // Found by the fuzz suite (test/fuzz): `/api/campaigns/%` and `/exports/%zz.csv` were 500s.
+    for (const id of ['%', '%zz', '%E0%A4%A', '%C0%AF']) {
+      const res = await fetch(`${base}/things/${id}`);
+      expect({ id, status: res.status }).toEqual({ id, status: 400 });
+      const body = await errorBody(res);
+      expect(body.error).toMatchObject({ code: 'invalid_request', field: 'path' });
+      // Not the router's own message, which echoes the raw value.
+      expect(body.error.message).not.toMatch(/Failed to decode/);
+    }
+    expect(await (await fetch(`${base}/things/a%20b`)).json()).toEqual({ id: 'a b' });
   });
 
   it('answers unknown routes with a JSON 404', async () => {
