@@ -89,10 +89,20 @@ export function callerOf(res: Response): SignedCaller {
   return value as SignedCaller;
 }
 
+// JSON is UTF-8 (RFC 8259). Decoding leniently would turn bytes that are not into U+FFFD and store the mangled
+// text as if the caller had sent it; a leading BOM is kept (and refused by JSON.parse), as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
+  let text: string;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    text = utf8.decode(raw);
+  } catch {
+    throw AppError.badRequest('body', 'not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw AppError.badRequest('body', 'malformed JSON');
   }

@@ -4,6 +4,7 @@ import { createTestDatabase, silentLogger, type TestDatabase } from '../../../te
 import { ManualClock } from '../../../test/helpers/engine.js';
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { type SignedCall, signedApi, tableCounts } from '../../../test/helpers/signed-api.js';
+import { signHubSpotRequestV3 } from '../../src/hubspot/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 import { sendSignedCall } from '../../src/sandbox/hubspot/signed-calls.js';
 import { SECOND_PORTAL_ID } from '../../src/sandbox/index.js';
@@ -123,6 +124,40 @@ describe('the signed API', () => {
     const noKey = await portalA.post('/api/campaigns', campaignBody);
     expect(noKey.status).toBe(400);
     expect(noKey.body.error.field).toBe('idempotencyKey');
+    expect(await tableCounts(service)).toEqual(before);
+  });
+
+  it('rejects a correctly signed body that is not UTF-8 with a 400 on the body, and writes nothing', async () => {
+    // Found by the fuzz suite (test/fuzz): the bytes were decoded leniently, so a 0xFF in a campaign name or a
+    // preview text became U+FFFD and the request was carried out (201) with text the caller never sent.
+    const before = await tableCounts(service);
+    const json = JSON.stringify({ ...campaignBody, name: 'Spring appeal', idempotencyKey: 'create-0006' });
+    const at = json.indexOf('Spring appeal');
+    for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
+      const raw = Buffer.concat([
+        Buffer.from(json.slice(0, at)),
+        Buffer.from(bad),
+        Buffer.from(json.slice(at)),
+      ]);
+      const call = portalA.sign('POST', '/api/campaigns');
+      const signature = signHubSpotRequestV3({
+        method: 'POST',
+        uri: call.url,
+        rawBody: raw,
+        clientSecret: service.integrations.hubspotClientSecret!,
+        timestampMs: clock.now(),
+      });
+      const answer = await fetch(call.url, {
+        method: 'POST',
+        headers: { ...signature, 'content-type': 'application/json' },
+        body: new Uint8Array(raw),
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: { field: string } }).error).toMatchObject({
+        field: 'body',
+        message: 'body: not valid UTF-8',
+      });
+    }
     expect(await tableCounts(service)).toEqual(before);
   });
 });
