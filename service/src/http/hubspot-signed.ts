@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../core/app-error.js';
 import type { Clock } from '../core/clock.js';
+import { nulCharacterPath } from '../core/json-text.js';
 import { verifyHubSpotSignature } from '../hubspot/index.js';
 
 /**
@@ -28,6 +29,8 @@ export interface SignedRequestOptions {
   readonly allowV2?: boolean;
   /** hubspot.fetch bodies are at most 1 MB; webhook batches of 100 events are far smaller. */
   readonly maxBodyBytes?: number;
+  /** What a JSON array body is called in a 400's field (`events[3].propertyName`); `body` by default. */
+  readonly arrayBodyName?: string;
 }
 
 const LOCALS_KEY = 'hubspotCaller';
@@ -60,7 +63,7 @@ export function hubspotSigned(options: SignedRequestOptions): RequestHandler[] {
       allowV2: options.allowV2 ?? false,
     });
     if (!check.ok) throw AppError.unauthorized(`HubSpot signature rejected: ${check.reason}`);
-    req.body = parseJson(rawBody);
+    req.body = parseJson(rawBody, options.arrayBodyName ?? 'body');
     next();
   };
   return [raw, verify];
@@ -93,7 +96,7 @@ export function callerOf(res: Response): SignedCaller {
 // text as if the caller had sent it; a leading BOM is kept (and refused by JSON.parse), as before.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function parseJson(raw: Buffer): unknown {
+function parseJson(raw: Buffer, arrayBodyName: string): unknown {
   if (raw.length === 0) return undefined;
   let text: string;
   try {
@@ -101,9 +104,18 @@ function parseJson(raw: Buffer): unknown {
   } catch {
     throw AppError.badRequest('body', 'not valid UTF-8');
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw AppError.badRequest('body', 'malformed JSON');
   }
+  // Postgres text and jsonb cannot hold U+0000: a string with one would fail the write (a 500) or the lookup.
+  // JSON can only carry it as a \u0000 escape, so the tree is searched only when the text has one.
+  const at = text.includes('\\u0000') ? nulCharacterPath(body) : null;
+  if (at !== null) {
+    const field = at === '' ? 'body' : at.startsWith('[') ? `${arrayBodyName}${at}` : at;
+    throw AppError.badRequest(field, 'expected text without NUL characters (\\u0000)');
+  }
+  return body;
 }

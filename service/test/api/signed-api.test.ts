@@ -160,4 +160,35 @@ describe('the signed API', () => {
     }
     expect(await tableCounts(service)).toEqual(before);
   });
+
+  it('rejects a NUL character in any text of a signed body with a 400 naming the field, and writes nothing', async () => {
+    // Found by the fuzz suite (test/fuzz): Postgres cannot hold U+0000, so a NUL in a campaign name, an
+    // idempotency key, a do-not-call reason or a settings property failed the write or the lookup (a 500).
+    const before = await tableCounts(service);
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      [
+        'POST',
+        '/api/campaigns',
+        { ...campaignBody, name: 'Spring\u0000', idempotencyKey: 'create-0007' },
+        'name',
+      ],
+      ['POST', '/api/campaigns', { ...campaignBody, idempotencyKey: 'create-0008\u0000' }, 'idempotencyKey'],
+      ['PUT', '/api/contacts/20001/do-not-call', { doNotCall: true, reason: 'by email\u0000' }, 'reason'],
+      [
+        'POST',
+        '/api/contacts/20001/call-now',
+        { campaignId: 'c', idempotencyKey: 'now-0001\u0000' },
+        'idempotencyKey',
+      ],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const answer = await portalA.call(method, path, body);
+      expect({ path, status: answer.status, field: answer.body.error?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+    }
+    expect(await tableCounts(service)).toEqual(before);
+  });
 });
