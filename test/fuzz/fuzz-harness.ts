@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
@@ -80,7 +81,8 @@ export function answerProblems(request: FuzzRequest, answer: FuzzAnswer, rules: 
     ? request.expect.includes(answer.status)
     : answer.status >= 400 && answer.status <= 499;
   if (!statusOk) problems.push(`status ${answer.status} (expected ${request.expect?.join('/') ?? '4xx'})`);
-  const sent = `${request.url} ${request.body?.toString('utf8') ?? ''}`;
+  // What the request carried, as sent and as the service decodes it: an echo of it is not a leak.
+  const sent = `${request.url} ${decodedUrl(request.url)} ${request.body?.toString('utf8') ?? ''}`;
   const text = answer.text;
   for (const pattern of INTERNALS) {
     const match = pattern.exec(text)?.[0];
@@ -96,6 +98,14 @@ export function answerProblems(request: FuzzRequest, answer: FuzzAnswer, rules: 
     if (!sent.includes(match)) problems.push(`a phone number in the body: ${match}`);
   if (/json/i.test(answer.contentType)) problems.push(...errorShapeProblems(answer));
   return problems;
+}
+
+function decodedUrl(url: string): string {
+  try {
+    return decodeURIComponent(url.replaceAll('+', ' '));
+  } catch {
+    return url;
+  }
 }
 
 /** The API's error shape: {error: {code, message, field?}}; a 400 names the field at fault. */
@@ -125,8 +135,13 @@ export interface FuzzFigures {
   readonly statuses: Readonly<Record<string, number>>;
 }
 
-/** Replays: FUZZ_SEED (and FUZZ_PATH, for the counterexample itself) from a failure message. */
-function replayParameters(): { seed?: number; path?: string } {
+/**
+ * Replays a failure: FUZZ_SEED and FUZZ_PATH (the counterexample itself) from its message, for the property named
+ * FUZZ_PROPERTY (the others in the file run as usual).
+ */
+function replayParameters(name: string): { seed?: number; path?: string } {
+  const property = process.env.FUZZ_PROPERTY;
+  if (property !== undefined && property !== name) return {};
   const seed = process.env.FUZZ_SEED;
   const path = process.env.FUZZ_PATH;
   return {
@@ -156,7 +171,7 @@ export async function fuzz(
       if (problems.length > 0)
         throw new Error(`${problems.join('; ')}\n  answer: ${answer.status} ${clip(answer.text, 600)}`);
     }),
-    { numRuns, ...replayParameters() },
+    { numRuns, ...replayParameters(name) },
   );
   const ms = performance.now() - started;
   if (details.failed) {
@@ -167,7 +182,7 @@ export async function fuzz(
       [
         `fuzz "${name}" failed after ${details.numRuns} inputs (${details.numShrinks} shrinks): ${error}`,
         `  input: ${input ? describe(input) : 'none'}`,
-        `  replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run test/fuzz -t "${name}"`,
+        `  replay: ${replayCommand(name, details.seed, details.counterexamplePath)}`,
       ].join('\n'),
     );
   }
@@ -178,6 +193,15 @@ export async function fuzz(
     `[fuzz] ${name}: ${figures.inputs} inputs in ${(ms / 1000).toFixed(1)} s; statuses ${JSON.stringify(statuses)}`,
   );
   return figures;
+}
+
+/** The command that runs this property again on the failing input (and only this test of its file). */
+function replayCommand(name: string, seed: number, path: string | null): string {
+  const { testPath, currentTestName } = expect.getState();
+  const file = testPath === undefined ? 'test/fuzz' : relative(process.cwd(), testPath);
+  const test = (currentTestName ?? '').split(' > ').pop() ?? '';
+  const pattern = test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll("'", '.');
+  return `FUZZ_PROPERTY='${name}' FUZZ_SEED=${seed} FUZZ_PATH=${path ?? ''} npx vitest run ${file} -t '${pattern}'`;
 }
 
 function describe(request: FuzzRequest): string {
