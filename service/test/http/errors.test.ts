@@ -84,6 +84,29 @@ describe('HTTP error mapping', () => {
     });
   });
 
+  it('answers a body it cannot read (charset, Content-Encoding, bytes that do not inflate) with a 4xx, not 500', async () => {
+    // Found by the fuzz suite (test/fuzz): body-parser's 415s and a failed inflate were 500s, on every route with a
+    // body (the signed ones too, before their signature was checked).
+    const cases: [Record<string, string>, number, string][] = [
+      [
+        { 'content-type': 'application/json; charset=latin1' },
+        415,
+        'body: unsupported charset (expected UTF-8)',
+      ],
+      [
+        { 'content-type': 'application/json', 'content-encoding': 'zz' },
+        415,
+        'body: unsupported Content-Encoding',
+      ],
+      [{ 'content-type': 'application/json', 'content-encoding': 'gzip' }, 400, 'body: could not be read'],
+    ];
+    for (const [headers, status, message] of cases) {
+      const res = await fetch(`${base}/things`, { method: 'POST', headers, body: '{"name":"Spring"}' });
+      expect({ headers, status: res.status }).toEqual({ headers, status });
+      expect((await errorBody(res)).error).toEqual({ code: 'invalid_request', field: 'body', message });
+    }
+  });
+
   it('answers a route parameter with malformed %-escapes with 400 on the path, not 500', async () => {
     // Found by the fuzz suite (test/fuzz): `/api/campaigns/%` and `/exports/%zz.csv` were 500s.
     for (const id of ['%', '%zz', '%E0%A4%A', '%C0%AF']) {
