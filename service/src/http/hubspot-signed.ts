@@ -2,8 +2,8 @@ import express, { type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../core/app-error.js';
 import type { Clock } from '../core/clock.js';
-import { nulCharacterPath } from '../core/json-text.js';
 import { verifyHubSpotSignature } from '../hubspot/index.js';
+import { parseJsonBody } from './json-body.js';
 
 /**
  * Requests HubSpot signs: the extension's `hubspot.fetch` calls, workflow-action executions and HubSpot webhooks.
@@ -63,7 +63,7 @@ export function hubspotSigned(options: SignedRequestOptions): RequestHandler[] {
       allowV2: options.allowV2 ?? false,
     });
     if (!check.ok) throw AppError.unauthorized(`HubSpot signature rejected: ${check.reason}`);
-    req.body = parseJson(rawBody, options.arrayBodyName ?? 'body');
+    req.body = parseJsonBody(rawBody, options.arrayBodyName ?? 'body');
     next();
   };
   return [raw, verify];
@@ -90,32 +90,4 @@ export function callerOf(res: Response): SignedCaller {
   if (typeof value !== 'object' || value === null || !('portalId' in value))
     throw new Error('callerOf: route is not behind hubspotSignedCaller');
   return value as SignedCaller;
-}
-
-// JSON is UTF-8 (RFC 8259). Decoding leniently would turn bytes that are not into U+FFFD and store the mangled
-// text as if the caller had sent it; a leading BOM is kept (and refused by JSON.parse), as before.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function parseJson(raw: Buffer, arrayBodyName: string): unknown {
-  if (raw.length === 0) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(raw);
-  } catch {
-    throw AppError.badRequest('body', 'not valid UTF-8');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw AppError.badRequest('body', 'malformed JSON');
-  }
-  // Postgres text and jsonb cannot hold U+0000: a string with one would fail the write (a 500) or the lookup.
-  // JSON can only carry it as a \u0000 escape, so the tree is searched only when the text has one.
-  const at = text.includes('\\u0000') ? nulCharacterPath(body) : null;
-  if (at !== null) {
-    const field = at === '' ? 'body' : at.startsWith('[') ? `${arrayBodyName}${at}` : at;
-    throw AppError.badRequest(field, 'expected text without NUL characters (\\u0000)');
-  }
-  return body;
 }
