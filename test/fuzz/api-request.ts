@@ -7,6 +7,7 @@ import {
 } from '../../service/test/api/api-endpoints.js';
 import type { FuzzRequest } from './fuzz-harness.js';
 import type { FuzzService } from './fuzz-service.js';
+import { type BodyHeaders, JSON_BODY } from './junk.js';
 
 /**
  * A request to the signed /api as HubSpot's card proxy sends it (caller parameters in the query, v3 signature over
@@ -24,7 +25,7 @@ export function apiRequest(
   method: string,
   pathAndQuery: string,
   body: BodyBytes,
-  type: string | undefined = body === undefined ? undefined : 'application/json',
+  bodyHeaders: BodyHeaders = body === undefined ? {} : JSON_BODY,
 ): FuzzRequest {
   // The proxy's URL (caller parameters added); the signature is then made over our raw bytes.
   const { url } = t.portalA.sign('GET', pathAndQuery);
@@ -39,7 +40,7 @@ export function apiRequest(
     label,
     method,
     url,
-    headers: { ...signature, ...(type === undefined ? {} : { 'content-type': type }) },
+    headers: { ...signature, ...bodyHeaders },
     ...(method === 'GET' || body === undefined ? {} : { body }),
   };
 }

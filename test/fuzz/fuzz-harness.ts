@@ -207,8 +207,15 @@ function replayCommand(name: string, seed: number, path: string | null): string 
 function describe(request: FuzzRequest): string {
   const body =
     request.body === undefined ? '(none)' : clip(JSON.stringify(request.body.toString('latin1')), 400);
+  // The ops login's password is the service's secret: a failure message must not print it either.
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([k, v]) => [
+      k,
+      k.toLowerCase() === 'authorization' ? '(redacted)' : v,
+    ]),
+  );
   return `${request.label}\n    ${request.method} ${clip(request.url, 400)}\n    headers ${clip(
-    JSON.stringify(request.headers),
+    JSON.stringify(headers),
     400,
   )}\n    body (${request.body?.length ?? 0} bytes) ${body}`;
 }

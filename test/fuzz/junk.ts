@@ -168,18 +168,38 @@ export function withInvalidUtf8(json: string): fc.Arbitrary<Buffer> {
   });
 }
 
-/** What a client may claim the body is; undefined: no Content-Type at all. */
-export const contentType: fc.Arbitrary<string | undefined> = fc.constantFrom(
-  'application/json',
-  'application/json; charset=utf-8',
-  'application/json; charset=latin1',
-  'application/json; charset=nope',
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x',
-  'garbage/;;;',
-  undefined,
-);
+/** Headers describing a body. */
+export type BodyHeaders = Readonly<Record<string, string>>;
+
+/**
+ * What a client may claim the body is: a Content-Type (a wrong one, a charset nobody decodes, none at all) and now
+ * and then a Content-Encoding the bytes do not have (or nobody knows).
+ */
+export const contentType: fc.Arbitrary<BodyHeaders> = fc
+  .tuple(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=latin1',
+      'application/json; charset=nope',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'garbage/;;;',
+      undefined,
+    ),
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'zz', 'gzip, br') },
+    ),
+  )
+  .map(([type, encoding]) => ({
+    ...(type === undefined ? {} : { 'content-type': type }),
+    ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+  }));
+
+/** A JSON body's headers, as a well-behaved client sends them. */
+export const JSON_BODY: BodyHeaders = { 'content-type': 'application/json' };
 
 /** Path segment text that is not a valid id of any kind we use, encoded, or with raw malformed %-escapes. */
 export const badSegment: fc.Arbitrary<string> = fc

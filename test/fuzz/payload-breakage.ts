@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { signHubSpotRequestV2, signHubSpotRequestV3 } from '../../service/src/hubspot/index.js';
 import type { FuzzService } from './fuzz-service.js';
-import { anyJson, hugeString, nastyString, notJsonText, truncated, withInvalidUtf8 } from './junk.js';
+import {
+  anyJson,
+  type BodyHeaders,
+  hugeString,
+  nastyString,
+  notJsonText,
+  truncated,
+  withInvalidUtf8,
+} from './junk.js';
 
 /**
  * What HubSpot itself POSTs (workflow actions, webhooks), made malformed: a valid payload with one field broken in a
@@ -95,7 +103,7 @@ export function hubspotSigned(
   path: string,
   raw: Buffer,
   version: 'v2' | 'v3',
-  type: string | undefined,
+  bodyHeaders: BodyHeaders,
 ) {
   const uri = `${t.service.url}${path}`;
   const signature =
@@ -111,7 +119,7 @@ export function hubspotSigned(
   return {
     method: 'POST',
     url: uri,
-    headers: { ...signature, ...(type === undefined ? {} : { 'content-type': type }) },
+    headers: { ...signature, ...bodyHeaders },
     body: raw,
   };
 }
