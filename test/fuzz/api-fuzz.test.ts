@@ -11,6 +11,7 @@ import { apiInputCases } from './api-mutations.js';
 import { exportLinkCases, previewLinkCases, signatureCases } from './api-signatures.js';
 import { fuzz } from './fuzz-harness.js';
 import { type FuzzService, startFuzzService } from './fuzz-service.js';
+import { unknownRouteCases } from './unknown-routes.js';
 
 /**
  * Property-based fuzz of the signed /api (every endpoint api-endpoints.ts describes, which api-matrix.test.ts keeps
@@ -45,7 +46,7 @@ describe('fuzz: the signed /api and its links', () => {
   it(
     'malformed path ids, correctly signed: 4xx',
     async () => {
-      await fuzz('api path ids', t.target, apiInputCases(t, endpoints).pathIds, stressScaled(60, 1_000));
+      await fuzz('api path ids', t.target, apiInputCases(t, endpoints).pathIds, stressScaled(40, 1_000));
     },
     TIMEOUT_MS,
   );
@@ -53,7 +54,7 @@ describe('fuzz: the signed /api and its links', () => {
   it(
     'malformed query values, correctly signed: 4xx',
     async () => {
-      await fuzz('api queries', t.target, apiInputCases(t, endpoints).queries, stressScaled(60, 1_000));
+      await fuzz('api queries', t.target, apiInputCases(t, endpoints).queries, stressScaled(40, 1_000));
     },
     TIMEOUT_MS,
   );
@@ -61,15 +62,23 @@ describe('fuzz: the signed /api and its links', () => {
   it(
     'malformed bodies (wrong types, junk fields, not JSON, not UTF-8, deep, huge), correctly signed: 4xx',
     async () => {
-      await fuzz('api bodies', t.target, apiInputCases(t, endpoints).bodies, stressScaled(150, 2_500));
+      await fuzz('api bodies', t.target, apiInputCases(t, endpoints).bodies, stressScaled(100, 2_500));
     },
     TIMEOUT_MS,
   );
 
   it(
-    'missing, forged, stale and tampered signatures: 401',
+    'missing, forged, stale and tampered signatures, and callers we do not serve: 401',
     async () => {
-      await fuzz('api signatures', t.target, signatureCases(t, endpoints), stressScaled(60, 800));
+      await fuzz('api signatures', t.target, signatureCases(t, endpoints), stressScaled(40, 800));
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'paths no route serves, under every public prefix, any method: 4xx',
+    async () => {
+      await fuzz('unknown routes', t.target, unknownRouteCases(t), stressScaled(30, 600));
     },
     TIMEOUT_MS,
   );
@@ -77,8 +86,8 @@ describe('fuzz: the signed /api and its links', () => {
   it(
     'forged, tampered and expired export and voice-preview links: 403/404',
     async () => {
-      await fuzz('export links', t.target, exportLinkCases(t), stressScaled(30, 400));
-      await fuzz('voice-preview links', t.target, previewLinkCases(t), stressScaled(20, 300));
+      await fuzz('export links', t.target, exportLinkCases(t), stressScaled(20, 400));
+      await fuzz('voice-preview links', t.target, previewLinkCases(t), stressScaled(15, 300));
     },
     TIMEOUT_MS,
   );

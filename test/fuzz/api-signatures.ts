@@ -107,6 +107,27 @@ const corruptions: fc.Arbitrary<Corruption> = fc.oneof(
       request: sent(call, v3(call, t.clientSecret, t.clock.now()), { url: url.toString() }),
     };
   }),
+  // Correctly signed, but the caller is none we serve: a portal id that is not one, not connected, or missing.
+  fc
+    .tuple(
+      fc.constantFrom('portalId', 'userId'),
+      fc.oneof(
+        nastyString.filter((s) => !/^\d{1,16}$/.test(s)),
+        fc.integer({ min: 1, max: 999_999 }).map(String),
+        fc.constant(null),
+      ),
+    )
+    .filter(([name, value]) => name === 'portalId' || (value !== null && !/^\d/.test(value)))
+    .map<Corruption>(([name, value]) => (call, t) => {
+      const url = new URL(call.url);
+      if (value === null) url.searchParams.delete(name);
+      else url.searchParams.set(name, value);
+      const moved = { ...call, url: url.toString() };
+      return {
+        what: `caller ${name}=${value ?? '(none)'}, signed`,
+        request: sent(moved, v3(moved, t.clientSecret, t.clock.now())),
+      };
+    }),
   fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE').map<Corruption>((wanted) => (call, t) => {
     const method = wanted === call.method ? (wanted === 'GET' ? 'POST' : 'GET') : wanted;
     return {

@@ -26,7 +26,7 @@ describe('fuzz: ElevenLabs webhooks and the ops surface', () => {
   it(
     'correctly signed ElevenLabs webhooks that are not an envelope: 400',
     async () => {
-      await fuzz('elevenlabs envelopes', t.target, malformedEnvelopeCases(t), stressScaled(100, 1_500));
+      await fuzz('elevenlabs envelopes', t.target, malformedEnvelopeCases(t), stressScaled(60, 1_500));
     },
     TIMEOUT_MS,
   );
@@ -34,7 +34,7 @@ describe('fuzz: ElevenLabs webhooks and the ops surface', () => {
   it(
     'ElevenLabs webhooks with missing, forged, stale, future or wrong signatures: 401',
     async () => {
-      await fuzz('elevenlabs signatures', t.target, badSignatureCases(t), stressScaled(60, 1_000));
+      await fuzz('elevenlabs signatures', t.target, badSignatureCases(t), stressScaled(40, 1_000));
     },
     TIMEOUT_MS,
   );
@@ -42,7 +42,7 @@ describe('fuzz: ElevenLabs webhooks and the ops surface', () => {
   it(
     '/ops/* and /metrics without the right login, from many addresses: 401 (429 when locked out)',
     async () => {
-      await fuzz('ops logins', t.target, wrongLoginCases(t), stressScaled(80, 1_200));
+      await fuzz('ops logins', t.target, wrongLoginCases(t), stressScaled(50, 1_200));
     },
     TIMEOUT_MS,
   );
@@ -50,8 +50,8 @@ describe('fuzz: ElevenLabs webhooks and the ops surface', () => {
   it(
     'logged in: malformed dialling switches and redrives that must not happen: 4xx',
     async () => {
-      await fuzz('ops dialling', t.target, diallingCases(t), stressScaled(80, 1_200));
-      await fuzz('ops redrive', t.target, redriveCases(t), stressScaled(40, 600));
+      await fuzz('ops dialling', t.target, diallingCases(t), stressScaled(50, 1_200));
+      await fuzz('ops redrive', t.target, redriveCases(t), stressScaled(25, 600));
     },
     TIMEOUT_MS,
   );

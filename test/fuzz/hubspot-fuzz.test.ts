@@ -124,7 +124,7 @@ describe('fuzz: workflow actions, HubSpot webhooks, the OAuth callback', () => {
   it(
     'malformed workflow-action executions and option requests, signed v2 or v3: 400',
     async () => {
-      await fuzz('workflow actions', t.target, workflowActionCases(t), stressScaled(120, 2_000));
+      await fuzz('workflow actions', t.target, workflowActionCases(t), stressScaled(80, 2_000));
     },
     TIMEOUT_MS,
   );
@@ -132,7 +132,7 @@ describe('fuzz: workflow actions, HubSpot webhooks, the OAuth callback', () => {
   it(
     'malformed HubSpot webhook batches, signed: 400',
     async () => {
-      await fuzz('hubspot webhooks', t.target, webhookCases(t), stressScaled(100, 1_500));
+      await fuzz('hubspot webhooks', t.target, webhookCases(t), stressScaled(70, 1_500));
     },
     TIMEOUT_MS,
   );
@@ -140,7 +140,7 @@ describe('fuzz: workflow actions, HubSpot webhooks, the OAuth callback', () => {
   it(
     'unsigned and wrongly signed workflow actions and webhooks: 401',
     async () => {
-      await fuzz('hubspot signatures', t.target, badlySignedCases(), stressScaled(50, 800));
+      await fuzz('hubspot signatures', t.target, badlySignedCases(), stressScaled(30, 800));
     },
     TIMEOUT_MS,
   );
@@ -148,7 +148,7 @@ describe('fuzz: workflow actions, HubSpot webhooks, the OAuth callback', () => {
   it(
     'OAuth callbacks with random code, state and error: a 400 page, no portal',
     async () => {
-      await fuzz('oauth callback', t.target, oauthCallbackCases(), stressScaled(50, 800));
+      await fuzz('oauth callback', t.target, oauthCallbackCases(), stressScaled(40, 800));
     },
     TIMEOUT_MS,
   );
