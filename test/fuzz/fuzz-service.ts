@@ -60,9 +60,11 @@ export async function startFuzzService(): Promise<FuzzService> {
   const webhookSecret = t.service.integrations.elevenLabsWebhookSecret;
   const rules = await leakRules(t, clientSecret, webhookSecret);
   const state = async () => {
-    // Jobs a request could queue; the minutely sweeps are pg-boss's own schedule and come and go.
+    // Jobs a request could queue. The minutely sweeps come and go on their own: their jobs, and pg-boss's own
+    // (__pgboss__send-it delivers each cron tick), are not counted.
     const jobs = await t.db.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM pgboss.job WHERE name NOT IN (SELECT name FROM pgboss.schedule)',
+      `SELECT count(*)::int AS n FROM pgboss.job
+        WHERE name NOT IN (SELECT name FROM pgboss.schedule) AND name NOT LIKE '\\_\\_pgboss\\_\\_%'`,
     );
     return { counts: await tableCounts(t.service), jobs: jobs.rows[0]?.n };
   };
