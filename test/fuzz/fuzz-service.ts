@@ -114,7 +114,8 @@ async function leakRules(t: ApiTestService, clientSecret: string, webhookSecret:
       t.service.ops.credentials?.password ?? clientSecret,
       ...(tokenKey.trim() === '' ? [] : [tokenKey.trim()]),
       ...derived,
-    ],
+      // An empty or short value would match anything; none of these is.
+    ].filter((secret) => secret.length >= 8),
     secretPatterns: [/sandbox-token-\d/, /sandbox-oauth-[0-9a-f]{6}/, /sandbox-key/],
     phones: phones.rows.map((r) => r.phone),
   };
