@@ -111,6 +111,11 @@ export const dynamicVariablesFieldSchema = z
         return z.NEVER;
       }
       const text = String(value);
+      // Stored as jsonb, which cannot hold U+0000 (a \u0000 escape in the JSON text is one).
+      if (text.includes('\u0000')) {
+        ctx.addIssue({ code: 'custom', message: `${name}: expected text without NUL characters` });
+        return z.NEVER;
+      }
       if (text.length > MAX_VARIABLE_LENGTH) {
         ctx.addIssue({
           code: 'custom',

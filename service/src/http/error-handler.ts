@@ -45,11 +45,19 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(err.status).json(body);
     return;
   }
-  if (isBodyParserError(err)) {
-    const status = err.status ?? 400;
-    const message = err.type === 'entity.too.large' ? 'body: payload too large' : 'body: malformed JSON';
+  if (isMalformedPathParam(err)) {
+    // Express could not %-decode a route parameter (`/api/campaigns/%zz`): the client's URL is at fault.
+    const message = 'path: malformed %-encoding (expected %XX escapes of UTF-8 bytes)';
     res
-      .status(status)
+      .status(400)
+      .json({ error: { code: 'invalid_request', message, field: 'path' }, requestId } satisfies ErrorBody);
+    return;
+  }
+  const unreadable = bodyReadError(err);
+  if (unreadable) {
+    const message = BODY_READ_MESSAGES[unreadable.type] ?? 'body: could not be read';
+    res
+      .status(unreadable.status)
       .json({ error: { code: 'invalid_request', message, field: 'body' }, requestId } satisfies ErrorBody);
     return;
   }
@@ -66,11 +74,29 @@ function formatPath(path: readonly PropertyKey[]): string {
     .replace(/\.\[/g, '[');
 }
 
-function isBodyParserError(err: unknown): err is { type: string; status?: number } {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    typeof (err as { type?: unknown }).type === 'string' &&
-    String((err as { type: string }).type).startsWith('entity.')
-  );
+/** Fixed words for body-parser's error types (its own messages echo what the client sent, e.g. the charset). */
+const BODY_READ_MESSAGES: Readonly<Record<string, string>> = {
+  'entity.parse.failed': 'body: malformed JSON',
+  'entity.too.large': 'body: payload too large',
+  'charset.unsupported': 'body: unsupported charset (expected UTF-8)',
+  'encoding.unsupported': 'body: unsupported Content-Encoding',
+};
+
+/**
+ * An error reading the body that is the client's doing: body-parser's and raw-body's (http-errors with a 4xx status:
+ * malformed JSON, too large, an unsupported charset or Content-Encoding, bytes that do not inflate, a length that
+ * does not match). Their own status stands; anything else unexpected stays a 500.
+ */
+function bodyReadError(err: unknown): { status: number; type: string } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status, type, expose } = err as { status?: unknown; type?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  // A decompression failure carries no type, only http-errors' mark of an error safe to show the client.
+  if (typeof type !== 'string' && expose !== true) return null;
+  return { status, type: typeof type === 'string' ? type : '' };
+}
+
+/** The router's own error for a route parameter decodeURIComponent refuses: a URIError it marks 400. */
+function isMalformedPathParam(err: unknown): boolean {
+  return err instanceof URIError && (err as URIError & { status?: unknown }).status === 400;
 }

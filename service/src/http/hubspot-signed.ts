@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../core/app-error.js';
 import type { Clock } from '../core/clock.js';
 import { verifyHubSpotSignature } from '../hubspot/index.js';
+import { parseJsonBody } from './json-body.js';
 
 /**
  * Requests HubSpot signs: the extension's `hubspot.fetch` calls, workflow-action executions and HubSpot webhooks.
@@ -28,6 +29,8 @@ export interface SignedRequestOptions {
   readonly allowV2?: boolean;
   /** hubspot.fetch bodies are at most 1 MB; webhook batches of 100 events are far smaller. */
   readonly maxBodyBytes?: number;
+  /** What a JSON array body is called in a 400's field (`events[3].propertyName`); `body` by default. */
+  readonly arrayBodyName?: string;
 }
 
 const LOCALS_KEY = 'hubspotCaller';
@@ -60,7 +63,7 @@ export function hubspotSigned(options: SignedRequestOptions): RequestHandler[] {
       allowV2: options.allowV2 ?? false,
     });
     if (!check.ok) throw AppError.unauthorized(`HubSpot signature rejected: ${check.reason}`);
-    req.body = parseJson(rawBody);
+    req.body = parseJsonBody(rawBody, options.arrayBodyName ?? 'body');
     next();
   };
   return [raw, verify];
@@ -87,13 +90,4 @@ export function callerOf(res: Response): SignedCaller {
   if (typeof value !== 'object' || value === null || !('portalId' in value))
     throw new Error('callerOf: route is not behind hubspotSignedCaller');
   return value as SignedCaller;
-}
-
-function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw AppError.badRequest('body', 'malformed JSON');
-  }
 }

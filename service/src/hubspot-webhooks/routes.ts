@@ -14,7 +14,12 @@ export function hubspotWebhookRoutes(ctx: HubSpotSurfaceContext): Router {
   const router = Router();
   router.post(
     '/webhooks/hubspot',
-    ...hubspotSigned({ clientSecret: ctx.clientSecret, publicUrl: ctx.publicUrl, clock: ctx.clock }),
+    ...hubspotSigned({
+      clientSecret: ctx.clientSecret,
+      publicUrl: ctx.publicUrl,
+      clock: ctx.clock,
+      arrayBodyName: 'events',
+    }),
     async (req, res) => {
       const events = parseWebhookBatch(req.body);
       const result = await storeWebhookBatch(ctx.deps, events);

@@ -33,12 +33,20 @@ export async function beginInstall(
   return authorizeUrl({ endpoint: install.authorizeUrl, clientId: install.clientId, redirectUri, state });
 }
 
+/** Query text HubSpot would send: no NUL, which Postgres cannot compare with (the state lookup would fail, a 500). */
+const callbackText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((text) => !text.includes('\u0000'), { error: 'expected text without NUL characters' });
+
 /** What HubSpot's consent page sends back: a code and our state, or an error (the admin refused, ...). */
 export const callbackQuerySchema = z.object({
-  code: z.string().min(1).max(2048).optional(),
-  state: z.string().min(1).max(512).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(2000).optional(),
+  code: callbackText(1, 2048).optional(),
+  state: callbackText(1, 512).optional(),
+  error: callbackText(0, 200).optional(),
+  error_description: callbackText(0, 2000).optional(),
 });
 export type CallbackQuery = z.infer<typeof callbackQuerySchema>;
 

@@ -1,8 +1,9 @@
 import { type DiallingState, setDiallingRequestSchema } from '@fundraising/shared';
-import express, { type RequestHandler, Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { ZodError } from 'zod';
 import type { ServiceDeps } from '../core/deps.js';
 import { notFoundHandler } from '../http/error-handler.js';
+import { jsonBody } from '../http/json-body.js';
 import { diallingState, setDialling } from './dialling-switch.js';
 
 export interface SafetyOpsContext {
@@ -22,7 +23,7 @@ export function safetyOpsRoutes(ctx: SafetyOpsContext): Router {
     const answer: DiallingState = await diallingState(ctx.deps.pool);
     res.json(answer);
   });
-  router.put('/ops/dialling', express.json({ limit: '16kb' }), async (req, res) => {
+  router.put('/ops/dialling', ...jsonBody({ limit: '16kb' }), async (req, res) => {
     const parsed = setDiallingRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       throw new ZodError(

@@ -67,9 +67,11 @@ async function databaseState(): Promise<Record<string, unknown>> {
     );
     rows[table] = r.rows[0]?.digest ?? '';
   }
-  // Jobs a request could queue (an import); the minutely sweeps are pg-boss's own schedule and come and go.
+  // Jobs a request could queue (an import). The minutely sweeps come and go on their own: their jobs, and
+  // pg-boss's own (__pgboss__send-it delivers each cron tick), are not counted.
   const jobs = await t.db.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pgboss.job WHERE name NOT IN (SELECT name FROM pgboss.schedule)`,
+    `SELECT count(*)::int AS n FROM pgboss.job
+      WHERE name NOT IN (SELECT name FROM pgboss.schedule) AND name NOT LIKE '\\_\\_pgboss\\_\\_%'`,
   );
   return { counts: await tableCounts(t.service), rows, jobs: jobs.rows[0]?.n };
 }

@@ -4,6 +4,7 @@ import { createTestDatabase, silentLogger, type TestDatabase } from '../../../te
 import { ManualClock } from '../../../test/helpers/engine.js';
 import { sandboxTestConfig } from '../../../test/helpers/sandbox-service.js';
 import { type SignedCall, signedApi, tableCounts } from '../../../test/helpers/signed-api.js';
+import { signHubSpotRequestV3 } from '../../src/hubspot/index.js';
 import { type RunningService, startService } from '../../src/runtime.js';
 import { sendSignedCall } from '../../src/sandbox/hubspot/signed-calls.js';
 import { SECOND_PORTAL_ID } from '../../src/sandbox/index.js';
@@ -123,6 +124,71 @@ describe('the signed API', () => {
     const noKey = await portalA.post('/api/campaigns', campaignBody);
     expect(noKey.status).toBe(400);
     expect(noKey.body.error.field).toBe('idempotencyKey');
+    expect(await tableCounts(service)).toEqual(before);
+  });
+
+  it('rejects a correctly signed body that is not UTF-8 with a 400 on the body, and writes nothing', async () => {
+    // Found by the fuzz suite (test/fuzz): the bytes were decoded leniently, so a 0xFF in a campaign name or a
+    // preview text became U+FFFD and the request was carried out (201) with text the caller never sent.
+    const before = await tableCounts(service);
+    const json = JSON.stringify({ ...campaignBody, name: 'Spring appeal', idempotencyKey: 'create-0006' });
+    const at = json.indexOf('Spring appeal');
+    for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
+      const raw = Buffer.concat([
+        Buffer.from(json.slice(0, at)),
+        Buffer.from(bad),
+        Buffer.from(json.slice(at)),
+      ]);
+      const call = portalA.sign('POST', '/api/campaigns');
+      const signature = signHubSpotRequestV3({
+        method: 'POST',
+        uri: call.url,
+        rawBody: raw,
+        clientSecret: service.integrations.hubspotClientSecret!,
+        timestampMs: clock.now(),
+      });
+      const answer = await fetch(call.url, {
+        method: 'POST',
+        headers: { ...signature, 'content-type': 'application/json' },
+        body: new Uint8Array(raw),
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: { field: string } }).error).toMatchObject({
+        field: 'body',
+        message: 'body: not valid UTF-8',
+      });
+    }
+    expect(await tableCounts(service)).toEqual(before);
+  });
+
+  it('rejects a NUL character in any text of a signed body with a 400 naming the field, and writes nothing', async () => {
+    // Found by the fuzz suite (test/fuzz): Postgres cannot hold U+0000, so a NUL in a campaign name, an
+    // idempotency key, a do-not-call reason or a settings property failed the write or the lookup (a 500).
+    const before = await tableCounts(service);
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      [
+        'POST',
+        '/api/campaigns',
+        { ...campaignBody, name: 'Spring\u0000', idempotencyKey: 'create-0007' },
+        'name',
+      ],
+      ['POST', '/api/campaigns', { ...campaignBody, idempotencyKey: 'create-0008\u0000' }, 'idempotencyKey'],
+      ['PUT', '/api/contacts/20001/do-not-call', { doNotCall: true, reason: 'by email\u0000' }, 'reason'],
+      [
+        'POST',
+        '/api/contacts/20001/call-now',
+        { campaignId: 'c', idempotencyKey: 'now-0001\u0000' },
+        'idempotencyKey',
+      ],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const answer = await portalA.call(method, path, body);
+      expect({ path, status: answer.status, field: answer.body.error?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+    }
     expect(await tableCounts(service)).toEqual(before);
   });
 });

@@ -27,6 +27,9 @@ beforeAll(async () => {
   router.get('/missing', () => {
     throw AppError.notFound('campaign 42');
   });
+  router.get('/things/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
   router.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.ts:12');
   });
@@ -79,6 +82,42 @@ describe('HTTP error mapping', () => {
       error: { code: 'internal', message: 'internal error' },
       requestId: 'req-123',
     });
+  });
+
+  it('answers a body it cannot read (charset, Content-Encoding, bytes that do not inflate) with a 4xx, not 500', async () => {
+    // Found by the fuzz suite (test/fuzz): body-parser's 415s and a failed inflate were 500s, on every route with a
+    // body (the signed ones too, before their signature was checked).
+    const cases: [Record<string, string>, number, string][] = [
+      [
+        { 'content-type': 'application/json; charset=latin1' },
+        415,
+        'body: unsupported charset (expected UTF-8)',
+      ],
+      [
+        { 'content-type': 'application/json', 'content-encoding': 'zz' },
+        415,
+        'body: unsupported Content-Encoding',
+      ],
+      [{ 'content-type': 'application/json', 'content-encoding': 'gzip' }, 400, 'body: could not be read'],
+    ];
+    for (const [headers, status, message] of cases) {
+      const res = await fetch(`${base}/things`, { method: 'POST', headers, body: '{"name":"Spring"}' });
+      expect({ headers, status: res.status }).toEqual({ headers, status });
+      expect((await errorBody(res)).error).toEqual({ code: 'invalid_request', field: 'body', message });
+    }
+  });
+
+  it('answers a route parameter with malformed %-escapes with 400 on the path, not 500', async () => {
+    // Found by the fuzz suite (test/fuzz): `/api/campaigns/%` and `/exports/%zz.csv` were 500s.
+    for (const id of ['%', '%zz', '%E0%A4%A', '%C0%AF']) {
+      const res = await fetch(`${base}/things/${id}`);
+      expect({ id, status: res.status }).toEqual({ id, status: 400 });
+      const body = await errorBody(res);
+      expect(body.error).toMatchObject({ code: 'invalid_request', field: 'path' });
+      // Not the router's own message, which echoes the raw value.
+      expect(body.error.message).not.toMatch(/Failed to decode/);
+    }
+    expect(await (await fetch(`${base}/things/a%20b`)).json()).toEqual({ id: 'a b' });
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -124,6 +124,12 @@ describe('POST /webhooks/hubspot', () => {
     const malformed = await post([dncEvent(), dncEvent({ occurredAt: 'yesterday' })]);
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ error: { field: 'events[1].occurredAt' } });
+    // Found by the fuzz suite (test/fuzz): a NUL in an event's text failed the insert (a 500).
+    const withNul = await post([dncEvent(), dncEvent({ propertyName: 'fundraising_do_not_call\u0000' })]);
+    expect({ status: withNul.status, body: withNul.body }).toMatchObject({
+      status: 400,
+      body: { error: { field: 'events[1].propertyName' } },
+    });
     expect(await storedEvents()).toEqual([]);
     expect(await suppressions()).toEqual([]);
   });

@@ -240,6 +240,47 @@ describe('the ops routes', () => {
       await close();
     }
   });
+
+  it('refuse a reason with a NUL, a body that is not UTF-8 and a charset nobody reads, changing nothing', async () => {
+    // Found by the fuzz suite (test/fuzz): a NUL in a stop's reason failed the write (500), a 0xFF in it was
+    // stored as U+FFFD (200: dialling stopped with a reason nobody wrote), and charset=latin1 was a 500.
+    const { base, close } = await serve((_req, res, next) => {
+      res.locals.opsUser = 'alice';
+      next();
+    });
+    const put = (body: Buffer, type = 'application/json') =>
+      fetch(`${base}/ops/dialling`, {
+        method: 'PUT',
+        headers: { 'content-type': type },
+        body: new Uint8Array(body),
+      });
+    try {
+      const before = await diallingState(db.pool);
+      const nul = await put(Buffer.from('{"stopped":true,"reason":"incident\\u0000"}'));
+      expect({ status: nul.status, body: await nul.json() }).toMatchObject({
+        status: 400,
+        body: { error: { field: 'reason' } },
+      });
+      const notUtf8 = Buffer.concat([
+        Buffer.from('{"stopped":true,"reason":"inc'),
+        Buffer.from([0xff, 0x22, 0x7d]),
+      ]);
+      const mangled = await put(notUtf8);
+      expect({ status: mangled.status, body: await mangled.json() }).toMatchObject({
+        status: 400,
+        body: { error: { field: 'body', message: 'body: not valid UTF-8' } },
+      });
+      // JSON is UTF-8 whatever the header says: ASCII bytes read the same.
+      const latin1 = await put(Buffer.from('{"stopped":"no"}'), 'application/json; charset=latin1');
+      expect({ status: latin1.status, body: await latin1.json() }).toMatchObject({
+        status: 400,
+        body: { error: { field: 'stopped' } },
+      });
+      expect(await diallingState(db.pool)).toEqual(before);
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('the safety breaker', () => {

@@ -101,5 +101,14 @@ describe('POST /hubspot/actions/campaign-options (the campaign dropdown)', () =>
       status: 400,
       field: 'origin.portalId',
     });
+    // Found by the fuzz suite (test/fuzz): a NUL in the search text reached the LIKE query, which Postgres
+    // refused (a 500). It is refused first, naming the field, in any string of any HubSpot-signed body.
+    for (const [body, field] of [
+      [request({ q: 'spring\u0000' }), 'fetchOptions.q'],
+      [{ ...request(), inputFields: { 'x\u0000': 1 } }, 'inputFields.x\u0000'],
+    ] as const) {
+      const answer = await fetchOptions(service, body);
+      expect({ status: answer.status, field: answer.body.error.field }).toEqual({ status: 400, field });
+    }
   });
 });

@@ -268,6 +268,18 @@ describe('POST /hubspot/actions/place-call', () => {
         },
         'object.objectType',
       ],
+      // Found by the fuzz suite (test/fuzz): NULs were stored (text and jsonb refuse them: a 500).
+      [
+        executionBody(portalId, `${nextCallbackId()}\u0000`, contactId, { campaign_id: campaign }),
+        'callbackId',
+      ],
+      [
+        executionBody(portalId, nextCallbackId(), contactId, {
+          campaign_id: campaign,
+          dynamic_variables: '{"appeal":"x\\u0000"}',
+        }),
+        'inputFields.dynamic_variables',
+      ],
     ];
     for (const [body, field] of cases) {
       const answer = await execute(service, body);
