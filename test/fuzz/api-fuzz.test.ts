@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  campaignEndpoints,
-  contactEndpoints,
-  type EndpointDescriptor,
-  safetyEndpoints,
-  settingsEndpoints,
-} from '../../service/test/api/api-endpoints.js';
+import type { EndpointDescriptor } from '../../service/test/api/api-endpoints.js';
+import { allApiEndpoints } from '../../service/test/api/api-fixtures.js';
 import { stressScaled } from '../helpers/stress.js';
 import { apiInputCases } from './api-mutations.js';
 import { exportLinkCases, previewLinkCases, signatureCases } from './api-signatures.js';
@@ -27,16 +22,7 @@ const TIMEOUT_MS = stressScaled(180_000, 1_800_000);
 
 beforeAll(async () => {
   t = await startFuzzService();
-  endpoints = [
-    ...campaignEndpoints({
-      listId: String(t.campaignBody.listId),
-      agentId: t.demo.agentId,
-      phoneNumberId: t.demo.phoneNumberId,
-    }),
-    ...contactEndpoints(),
-    ...settingsEndpoints(t.demo.agentId),
-    ...safetyEndpoints(),
-  ];
+  endpoints = allApiEndpoints(t);
 });
 afterAll(async () => {
   await t?.stop();

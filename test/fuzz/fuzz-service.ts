@@ -4,9 +4,8 @@ import { exportLinkKey } from '../../service/src/api/export-link.js';
 import { SANDBOX_TOKEN_KEY_FILE } from '../../service/src/hubspot/index.js';
 import { previewLinkKey } from '../../service/src/voice-previews/index.js';
 import type { PortalObjects } from '../../service/test/api/api-endpoints.js';
+import { seedPortalObjects } from '../../service/test/api/api-fixtures.js';
 import { type ApiTestService, startApiTestService } from '../../service/test/api/api-service.js';
-import { insertCampaign } from '../helpers/campaign-fixtures.js';
-import { seedEndedAttempts } from '../helpers/results-seed.js';
 import { sandboxTestConfig } from '../helpers/sandbox-service.js';
 import { tableCounts } from '../helpers/signed-api.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -25,37 +24,10 @@ export interface FuzzService extends ApiTestService {
   readonly target: FuzzTarget;
 }
 
-const STATES = ['ready', 'active', 'paused'] as const;
-
-async function seedPortal(
-  t: ApiTestService,
-  portalId: number,
-  firstContactId: number,
-): Promise<PortalObjects> {
-  const campaignIds = { ready: '', active: '', paused: '' };
-  for (const [i, state] of STATES.entries()) {
-    const id = await insertCampaign(t.db.pool, { portalId, status: state, agentId: t.demo.agentId });
-    campaignIds[state] = id;
-    await seedEndedAttempts(t.db.pool, {
-      portalId,
-      campaignId: id,
-      count: 5,
-      firstContactId: firstContactId + i * 10,
-    });
-  }
-  const attempt = await t.db.pool.query<{ id: string; contact_id: string }>(
-    'SELECT id::text, contact_id FROM call_attempts WHERE campaign_id = $1 LIMIT 1',
-    [campaignIds.active],
-  );
-  const row = attempt.rows[0];
-  if (!row) throw new Error('no attempt seeded');
-  return { portalId, campaignIds, contactId: row.contact_id, attemptId: row.id };
-}
-
 export async function startFuzzService(): Promise<FuzzService> {
   const t = await startApiTestService();
-  const own = await seedPortal(t, t.portalIdA, 400_000);
-  const other = await seedPortal(t, t.portalIdB, 500_000);
+  const own = await seedPortalObjects(t, t.portalIdA, 400_000);
+  const other = await seedPortalObjects(t, t.portalIdB, 500_000);
   const clientSecret = t.service.integrations.hubspotClientSecret!;
   const webhookSecret = t.service.integrations.elevenLabsWebhookSecret;
   const rules = await leakRules(t, clientSecret, webhookSecret);

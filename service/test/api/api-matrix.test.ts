@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertCampaign } from '../../../test/helpers/campaign-fixtures.js';
-import { seedEndedAttempts } from '../../../test/helpers/results-seed.js';
 import { type SignedCall, tableCounts } from '../../../test/helpers/signed-api.js';
 import { apiRoutes, type HubSpotSurfaceContext } from '../../src/api/index.js';
 import { sendSignedCall } from '../../src/sandbox/hubspot/signed-calls.js';
-import {
-  type Body,
-  type CampaignState,
-  campaignEndpoints,
-  contactEndpoints,
-  type EndpointDescriptor,
-  NO_BODY,
-  type PortalObjects,
-  safetyEndpoints,
-  settingsEndpoints,
-} from './api-endpoints.js';
+import { type Body, type EndpointDescriptor, NO_BODY, type PortalObjects } from './api-endpoints.js';
+import { allApiEndpoints, seedPortalObjects } from './api-fixtures.js';
 import { type ApiTestService, startApiTestService } from './api-service.js';
 
 /**
@@ -28,29 +17,6 @@ let t: ApiTestService;
 let own: PortalObjects;
 let other: PortalObjects;
 let endpoints: EndpointDescriptor[];
-
-const STATES: readonly CampaignState[] = ['ready', 'active', 'paused'];
-
-async function seedPortal(portalId: number, firstContactId: number): Promise<PortalObjects> {
-  const campaignIds = {} as Record<CampaignState, string>;
-  for (const [i, state] of STATES.entries()) {
-    const id = await insertCampaign(t.db.pool, { portalId, status: state, agentId: t.demo.agentId });
-    campaignIds[state] = id;
-    await seedEndedAttempts(t.db.pool, {
-      portalId,
-      campaignId: id,
-      count: 5,
-      firstContactId: firstContactId + i * 10,
-    });
-  }
-  const attempt = await t.db.pool.query<{ id: string; contact_id: string }>(
-    'SELECT id::text, contact_id FROM call_attempts WHERE campaign_id = $1 LIMIT 1',
-    [campaignIds.active],
-  );
-  const row = attempt.rows[0];
-  if (!row) throw new Error('no attempt seeded');
-  return { portalId, campaignIds, contactId: row.contact_id, attemptId: row.id };
-}
 
 /** Row counts of every table of ours, plus the rows themselves of the tables a campaign request could touch. */
 async function databaseState(): Promise<Record<string, unknown>> {
@@ -119,18 +85,9 @@ function tamperedCalls(endpoint: EndpointDescriptor): Record<string, SignedCall>
 
 beforeAll(async () => {
   t = await startApiTestService();
-  own = await seedPortal(t.portalIdA, 400_000);
-  other = await seedPortal(t.portalIdB, 500_000);
-  endpoints = [
-    ...campaignEndpoints({
-      listId: String(t.campaignBody.listId),
-      agentId: t.demo.agentId,
-      phoneNumberId: t.demo.phoneNumberId,
-    }),
-    ...contactEndpoints(),
-    ...settingsEndpoints(t.demo.agentId),
-    ...safetyEndpoints(),
-  ];
+  own = await seedPortalObjects(t, t.portalIdA, 400_000);
+  other = await seedPortalObjects(t, t.portalIdB, 500_000);
+  endpoints = allApiEndpoints(t);
 });
 afterAll(async () => {
   await t.stop();
