@@ -32,7 +32,8 @@ export function recordViolations(records: RunRecords, limits: RunLimits): string
   const { dials, attempts } = records;
   const problems: string[] = [];
   const add = (what: string, items: readonly string[]) => {
-    if (items.length > 0) problems.push(`${what}: ${items.slice(0, 10).join(', ')}${items.length > 10 ? ' …' : ''}`);
+    if (items.length > 0)
+      problems.push(`${what}: ${items.slice(0, 10).join(', ')}${items.length > 10 ? ' …' : ''}`);
   };
   add(
     'calls never ended at the provider',
@@ -45,7 +46,8 @@ export function recordViolations(records: RunRecords, limits: RunLimits): string
     if (most > cap) problems.push(`caller number ${number}: ${most} calls at once, cap ${cap}`);
   }
   const account = maxInFlight(dials);
-  if (account > limits.accountCap) problems.push(`account: ${account} calls at once, cap ${limits.accountCap}`);
+  if (account > limits.accountCap)
+    problems.push(`account: ${account} calls at once, cap ${limits.accountCap}`);
   add(
     'dials whose attempt did not end',
     dials

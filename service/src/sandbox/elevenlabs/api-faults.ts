@@ -25,6 +25,8 @@ export interface ReadRecord {
   /** The conversation read, or null for a listing. */
   readonly conversationId: string | null;
   status: number;
+  /** The Retry-After a 429 asked for, in ms. */
+  retryAfterMs: number | null;
 }
 
 export interface FaultAnswer {
@@ -71,10 +73,12 @@ export function readFaults(ctx: ApiFaultContext) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const id = typeof req.params.conversationId === 'string' ? req.params.conversationId : null;
     const atMs = ctx.clock.now();
-    const entry: ReadRecord = { at: isoAt(atMs), atMs, conversationId: id, status: 0 };
+    const entry: ReadRecord = { at: isoAt(atMs), atMs, conversationId: id, status: 0, retryAfterMs: null };
     ctx.reads.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
+      const retryAfter = Number(res.get('Retry-After'));
+      if (retryAfter > 0) entry.retryAfterMs = retryAfter * 1000;
     });
     const subject = id ?? `list:${String(req.query.user_id ?? '')}`;
     const nth = seen.get(subject) ?? 0;

@@ -186,12 +186,15 @@ function recordRequests(ctx: HubSpotContext) {
       portalId: null as number | null,
       status: 0,
       client: req.get('user-agent') ?? null,
+      retryAfterMs: null as number | null,
     };
     ctx.record.requests.push(entry);
     res.on('finish', () => {
       const portal: unknown = res.locals.portal;
       entry.portalId = portal instanceof PortalState ? portal.portal.portalId : null;
       entry.status = res.statusCode;
+      const retryAfter = Number(res.get('Retry-After'));
+      if (retryAfter > 0) entry.retryAfterMs = retryAfter * 1000;
     });
     next();
   };

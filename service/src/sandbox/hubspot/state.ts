@@ -19,6 +19,8 @@ export interface RequestRecord {
   status: number;
   /** The caller's User-Agent (the service names its process there). */
   readonly client: string | null;
+  /** The Retry-After a 429 asked for, in ms. */
+  retryAfterMs: number | null;
 }
 
 export interface HubSpotRecord {
