@@ -4,6 +4,7 @@ import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { readDials } from '../helpers/fakes-record.js';
 import { stressScaled } from '../helpers/stress.js';
+import { waitUntil } from '../helpers/wait.js';
 import { type FaultCluster, startFaultCluster } from './fault-cluster.js';
 import { type FaultCampaign, fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
@@ -21,6 +22,8 @@ const ACCOUNT_CAP = 5;
 /** Seconds between kills: uniformly random in this range (seeded, so a failing run can be replayed). */
 const GAP_MS = { min: 300, max: 3_000 };
 const SEED = Number(process.env.FAULT_SEED ?? 20261101);
+/** The share of kills that hit a worker still starting up rather than one at work. */
+const START_UP_KILLS = 0.2;
 
 let db: TestDatabase;
 let cluster: FaultCluster | undefined;
@@ -64,9 +67,20 @@ describe('worker processes killed at random points', () => {
     while (kills.length < KILLS) {
       await new Promise((r) => setTimeout(r, GAP_MS.min + random() * (GAP_MS.max - GAP_MS.min)));
       if (await completed()) break;
-      const slot = Math.floor(random() * running.workers.length);
-      const victim = running.workers[slot];
-      if (!victim) continue;
+      // Mostly a worker at work (placing, recording, writing back); now and then one still starting up.
+      const duringStartUp = random() < START_UP_KILLS;
+      if (!duringStartUp) {
+        await waitUntil(() => running.workers.some((w) => ready.has(w)), {
+          timeoutMs: 120_000,
+          what: 'a worker to be ready',
+        });
+      }
+      const candidates = running.workers
+        .map((w, slot) => ({ w, slot }))
+        .filter(({ w }) => duringStartUp || ready.has(w));
+      const pick = candidates[Math.floor(random() * candidates.length)];
+      if (!pick) continue;
+      const { w: victim, slot } = pick;
       kills.push({ slot, wasReady: ready.has(victim), dials: (await readDials(running.fakesUrl)).length });
       victim.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');

@@ -51,6 +51,7 @@ const storms = (step: number): Storm[] => [
     afterDials: 2 * step,
     lastsMs: 2 * STORM_MS,
     hubspot: { rateLimit: { fraction: 1 }, retryAfterSeconds: 2 },
+    until: { fake: 'hubspot', faults: ['rateLimit'] },
   },
   {
     name: 'ElevenLabs slow and failing reads',
@@ -68,10 +69,12 @@ const storms = (step: number): Storm[] => [
     afterDials: 3 * step,
     lastsMs: 3 * STORM_MS,
     hubspot: {
-      serverErrorBeforeWrite: { fraction: 0.3 },
-      serverErrorAfterWrite: { fraction: 0.3 },
+      serverErrorBeforeWrite: { fraction: 0.25 },
+      serverErrorAfterWrite: { fraction: 0.5 },
       responseDelayMs: 300,
     },
+    // The nasty one must happen: a Calls create that landed, answered with a 5xx.
+    until: { fake: 'hubspot', faults: ['serverErrorAfterWrite'] },
   },
 ];
 

@@ -14,6 +14,17 @@ export interface Storm {
   readonly lastsMs: number;
   readonly elevenlabs?: Record<string, unknown>;
   readonly hubspot?: Record<string, unknown>;
+  /**
+   * Kept on past `lastsMs` (up to a minute more) until the fake's fault log shows this fault fired: a storm on
+   * requests the service makes only now and then (HubSpot writes) must meet one of them.
+   */
+  readonly until?: { readonly fake: 'elevenlabs' | 'hubspot'; readonly faults: readonly string[] };
+}
+
+async function firedCount(fakesUrl: string, fake: 'elevenlabs' | 'hubspot', faults: readonly string[]) {
+  const res = await fetch(`${fakesUrl}/__sandbox/${fake}/fault-log?limit=10000`);
+  const { items } = (await res.json()) as { items: { fault: string }[] };
+  return items.filter((e) => faults.includes(e.fault)).length;
 }
 
 export async function setFaults(
@@ -53,9 +64,18 @@ export async function runStorms(
       what: `${storm.afterDials} dials before the ${storm.name} storm`,
     });
     const fromMs = Date.now();
+    const { until } = storm;
+    const before = until ? await firedCount(fakesUrl, until.fake, until.faults) : 0;
     if (storm.elevenlabs) await setFaults(fakesUrl, 'elevenlabs', storm.elevenlabs);
     if (storm.hubspot) await setFaults(fakesUrl, 'hubspot', storm.hubspot);
     await new Promise((resolve) => setTimeout(resolve, storm.lastsMs));
+    if (until) {
+      await waitUntil(async () => (await firedCount(fakesUrl, until.fake, until.faults)) > before, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: `the ${storm.name} storm to hit a request`,
+      });
+    }
     if (storm.elevenlabs) await setFaults(fakesUrl, 'elevenlabs', calm(storm.elevenlabs));
     if (storm.hubspot) await setFaults(fakesUrl, 'hubspot', calm(storm.hubspot));
     seen.push({ name: storm.name, fromMs, toMs: Date.now() });
