@@ -82,17 +82,28 @@ describe('the clock jumping across a DST change', () => {
     const campaign = await seedFaultCampaign(db.pool, await fakesInfo(running.fakesUrl), {
       contacts: CONTACTS,
       cap: 6,
-      // Slow pacing: at any moment several placements are waiting for their slot, as the clock jumps.
-      dialsPerSecond: 2,
+      // Slow pacing: placements wait for their slot (up to 2 s), and the clock jumps during such a wait.
+      dialsPerSecond: 1,
       zones: [ZONE],
       usState: 'NY',
       window: WINDOW,
     });
+    // Jumped while a placement is waiting for its caller number's pacing slot (claimed, its slot still ahead):
+    // the wait ends on Sunday morning, and that dial must not go out before 09:00.
+    const offset = SATURDAY_EVENING - Date.now();
     const jumpedAt = Date.now();
     await waitUntil(
-      async () =>
-        (await readDials(running.fakesUrl)).length >= CONTACTS / 3 || Date.now() - jumpedAt > 50_000,
-      { timeoutMs: 120_000, intervalMs: 100, what: 'dials on Saturday evening' },
+      async () => {
+        if (Date.now() - jumpedAt > 50_000) return true;
+        if ((await readDials(running.fakesUrl)).length < 6) return false;
+        const { rows } = await db.pool.query<{ waiting: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM caller_pacing WHERE next_slot_at > $1)
+              AND EXISTS (SELECT 1 FROM call_attempts WHERE status = 'claimed') AS waiting`,
+          [new Date(Date.now() + offset + 300)],
+        );
+        return rows[0]?.waiting === true;
+      },
+      { timeoutMs: 120_000, intervalMs: 20, what: 'dials on Saturday evening' },
     );
     await jumpTo(running, SUNDAY_MORNING);
 
