@@ -20,7 +20,7 @@ const KILLS = stressScaled(5, 24);
 const CONTACTS = stressScaled(40, 150);
 const ACCOUNT_CAP = 5;
 /** Seconds between kills: uniformly random in this range (seeded, so a failing run can be replayed). */
-const GAP_MS = { min: 300, max: 3_000 };
+const GAP_MS = { min: 1_500, max: 6_000 };
 const SEED = Number(process.env.FAULT_SEED ?? 20261101);
 /** The share of kills that hit a worker still starting up rather than one at work. */
 const START_UP_KILLS = 0.2;
@@ -65,9 +65,8 @@ describe('worker processes killed at random points', () => {
       (await db.pool.query(`SELECT status FROM campaigns WHERE id = $1`, [campaign.id])).rows[0]?.status ===
       'completed';
     while (kills.length < KILLS) {
-      await new Promise((r) => setTimeout(r, GAP_MS.min + random() * (GAP_MS.max - GAP_MS.min)));
-      if (await completed()) break;
-      // Mostly a worker at work (placing, recording, writing back); now and then one still starting up.
+      // Mostly a worker at work (placing, recording, writing back); now and then one still starting up. The gap
+      // is counted from when a worker is ready, so each one killed at work has had a moment to pick work up.
       const duringStartUp = random() < START_UP_KILLS;
       if (!duringStartUp) {
         await waitUntil(() => running.workers.some((w) => ready.has(w)), {
@@ -75,6 +74,8 @@ describe('worker processes killed at random points', () => {
           what: 'a worker to be ready',
         });
       }
+      await new Promise((r) => setTimeout(r, GAP_MS.min + random() * (GAP_MS.max - GAP_MS.min)));
+      if (await completed()) break;
       const candidates = running.workers
         .map((w, slot) => ({ w, slot }))
         .filter(({ w }) => duringStartUp || ready.has(w));
