@@ -19,6 +19,13 @@ export function createPool(connectionString: string, logger: Logger, max = 10): 
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', (err) => logger.warn({ err }, 'idle Postgres connection lost'));
+  // Nor may a checked-out one: pg-pool listens for errors on idle clients only, and a client held across other
+  // work (a transaction's client while it enqueues a job, the write-back's session-locked client while HubSpot
+  // answers) emits 'error' when Postgres restarts under it; unheard, that is an uncaught exception. Its pending
+  // query fails on its own; released with that error, the pool drops it.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err }, 'Postgres connection lost while in use'));
+  });
   return pool;
 }
 
@@ -28,16 +35,22 @@ export async function withTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A client whose ROLLBACK failed may still be inside the transaction: it goes, rather than back to the pool.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    broken = await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackError: unknown) =>
+        rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)),
+    );
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
@@ -170,7 +171,11 @@ function invalidResponse(where: { method: HttpMethod; path: string }, detail: st
   });
 }
 
-const USER_AGENT = 'ai-voice-fundraising';
+/**
+ * Names the process as well as the app: HubSpot's Retry-After is honoured per process (each has its own limiter),
+ * so its logs, and the sandbox's fault checks, can tell which process was told to wait and what it sent after.
+ */
+const USER_AGENT = `ai-voice-fundraising (${hostname()}; pid ${process.pid})`;
 
 /** AbortSignal.timeout() aborts with a TimeoutError; fetch rejects with it, or with it as the cause. */
 function isTimeout(error: unknown): boolean {

@@ -16,11 +16,12 @@ export type { DemoList, DemoPortal } from './demo-portal.js';
 export { createDemoPortal, DEMO_PORTAL_ID, sandboxAccessToken } from './demo-portal.js';
 export type { FakeElevenLabs, FakeElevenLabsOptions } from './elevenlabs/fake-elevenlabs.js';
 export { startFakeElevenLabs } from './elevenlabs/fake-elevenlabs.js';
-export type { FaultSettings } from './elevenlabs/faults.js';
+export type { FaultLogEntry, FaultSettings } from './elevenlabs/faults.js';
 export { OUTCOME_WEIGHTS, SANDBOX_OUTCOMES, type SandboxOutcome } from './elevenlabs/outcomes.js';
 export type { SandboxClock } from './http-server.js';
 export type { FakeHubSpot, FakeHubSpotOptions } from './hubspot/fake-hubspot.js';
 export { startFakeHubSpot } from './hubspot/fake-hubspot.js';
+export type { HubSpotFaultLogEntry, HubSpotFaultSettings } from './hubspot/faults.js';
 export { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 export {
   connectToFakes,
@@ -110,6 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clientId: secrets.hubspotClientId,
       clientSecret: secrets.hubspotClientSecret,
       portals: [portal, second],
+      seed,
       ...(options.hubspotRateLimit === undefined ? {} : { rateLimit: options.hubspotRateLimit }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       logger: options.logger,

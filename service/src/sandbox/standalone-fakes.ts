@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createHttpApp } from '../http/app.js';
 import { parseEncryptionKey, readOrCreateTokenKey, SANDBOX_TOKEN_KEY_FILE } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
-import { listenOnLoopback } from './http-server.js';
+import { listenOnLoopback, type SandboxClock } from './http-server.js';
 import { startSandbox } from './index.js';
 import { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 import { localFakes, type SandboxFakes } from './shared-fakes.js';
@@ -45,10 +45,14 @@ export interface StandaloneFakes {
   stop(): Promise<void>;
 }
 
-/** Starts both fakes and serves /__sandbox (records, steering, and the shared-fakes info) on loopback. */
+/**
+ * Starts both fakes and serves /__sandbox (records, steering, and the shared-fakes info) on loopback. `clock`: the
+ * time the fakes stamp calls and sign webhooks with, when the service processes run on a moved clock (tests).
+ */
 export async function startStandaloneFakes(
   env: Record<string, string | undefined>,
   logger: Logger,
+  options: { clock?: SandboxClock } = {},
 ): Promise<StandaloneFakes> {
   const own = parseOwnEnv(env);
   // The service's own parsing, sandbox forced: real credentials in this environment are refused as they are there.
@@ -67,6 +71,7 @@ export async function startStandaloneFakes(
         ? false
         : { max: own.SANDBOX_HUBSPOT_RATE_LIMIT, windowMs: 10_000 },
     seed: own.SANDBOX_SEED,
+    ...(options.clock ? { clock: options.clock } : {}),
     logger: logger.child({ component: 'sandbox' }),
   });
   try {

@@ -10,6 +10,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.js';
 import { engineDeps, ManualClock, queuedJobs } from '../../../test/helpers/engine.js';
 import { dispatchTick } from '../../src/campaigns/dispatch/dispatch-tick.js';
+import { dialsHeldUntil, holdDials } from '../../src/campaigns/placement/dial-hold.js';
 import { type PlacementStep, placeCall } from '../../src/campaigns/placement/place-call.js';
 import { RECONCILE_DIAL_QUEUE } from '../../src/campaigns/placement/placement-queue.js';
 import { reconcileDial, StillUnknownError } from '../../src/campaigns/placement/reconcile-dial.js';
@@ -73,7 +74,7 @@ afterEach(async () => {
   elevenlabs.answer = { kind: 'placed', conversationId: 'conv_1', callSid: 'CA1', sipCallId: null };
   elevenlabs.conversations = { conversations: [], nextCursor: null, hasMore: false };
   crm = { properties: {} };
-  await db.pool.query('TRUNCATE campaigns, suppressions, caller_pacing CASCADE');
+  await db.pool.query('TRUNCATE campaigns, suppressions, caller_pacing, provider_backoff CASCADE');
   await deps.boss.deleteAllJobs();
 });
 afterAll(async () => {
@@ -166,6 +167,65 @@ describe('placing a call', () => {
       wait_reason: 'at_capacity',
       next_attempt_at: new Date(TUESDAY_AFTERNOON_NY + 7_000),
     });
+    // The Retry-After holds every dial of the account, in every process: no claims, and a claim made before the
+    // 429 is given back to wait it out rather than dialled.
+    expect(await dialsHeldUntil(db.pool, TUESDAY_AFTERNOON_NY)).toBe(TUESDAY_AFTERNOON_NY + 7_000);
+    await db.pool.query(`UPDATE campaign_contacts SET next_attempt_at = $1`, [
+      new Date(TUESDAY_AFTERNOON_NY),
+    ]);
+    expect((await dispatchTick(deps)).claimed).toBe(0);
+    await db.pool.query('TRUNCATE provider_backoff, campaigns CASCADE');
+    const second = await claimedAttempt();
+    await holdDials(db.pool, TUESDAY_AFTERNOON_NY + 3_000, 'test', TUESDAY_AFTERNOON_NY);
+    elevenlabs.dials = [];
+    await placeCall(deps, { attemptId: second, portalId: PORTAL });
+    expect(elevenlabs.dials).toEqual([]);
+    expect(await attempt(second)).toMatchObject({
+      status: 'not_placed',
+      not_placed_reason: 'provider_backoff',
+    });
+    clock.set(TUESDAY_AFTERNOON_NY + 3_000);
+    expect(await dialsHeldUntil(db.pool, TUESDAY_AFTERNOON_NY + 3_000)).toBeNull();
+  });
+
+  it('does not dial when the window closed while it waited for its pacing slot (or the clock jumped)', async () => {
+    const id = await claimedAttempt();
+    // 20:59:58 in New York, the caller number's next slot 3 s away: the wait ends after 21:00.
+    clock.set(Date.parse('2026-12-02T01:59:58Z'));
+    await db.pool.query(
+      `INSERT INTO caller_pacing (phone_number_id, next_slot_at) VALUES ('phnum_test', $1)`,
+      [new Date(clock.now() + 3_000)],
+    );
+    await placeCall(deps, { attemptId: id, portalId: PORTAL });
+    expect(clock.sleeps.at(-1)).toBe(3_020);
+    expect(elevenlabs.dials).toHaveLength(0);
+    expect(await attempt(id)).toMatchObject({ status: 'not_placed', not_placed_reason: 'outside_window' });
+    expect(await contact()).toMatchObject({ state: 'queued', wait_reason: 'outside_window' });
+  });
+
+  it('a second delivery of the job that took the attempt further is left alone by a refusal', async () => {
+    const id = await claimedAttempt();
+    clock.set(Date.parse('2026-12-02T01:59:58Z'));
+    await db.pool.query(
+      `INSERT INTO caller_pacing (phone_number_id, next_slot_at) VALUES ('phnum_test', $1)`,
+      [new Date(clock.now() + 3_000)],
+    );
+    // While this delivery waits for its slot, another delivery of the same job (pg-boss gave it out again: the
+    // heartbeat was lost while Postgres restarted) commits the attempt as dialling.
+    const waiting: ServiceDeps = {
+      ...deps,
+      clock: {
+        now: () => clock.now(),
+        sleep: async (ms) => {
+          await db.pool.query(`UPDATE call_attempts SET status = 'dialing' WHERE id = $1`, [id]);
+          await clock.sleep(ms);
+        },
+      },
+    };
+    await placeCall(waiting, { attemptId: id, portalId: PORTAL });
+    expect(elevenlabs.dials).toHaveLength(0);
+    expect((await attempt(id))?.status).toBe('dialing');
+    expect((await contact())?.state).toBe('dialing');
   });
 
   it('records a rejected dial and moves on', async () => {

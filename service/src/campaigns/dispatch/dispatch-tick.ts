@@ -4,6 +4,7 @@ import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/pool.js';
 import { execute, queryRow, queryRows, type RowOf } from '../../db/statement.js';
 import { isDiallingStopped } from '../../safety/index.js';
+import { dialsHeldUntil } from '../placement/dial-hold.js';
 import { PLACE_CALL_QUEUE } from '../placement/placement-queue.js';
 import { allocateSlots } from '../slot-allocation.js';
 import * as q from './queries.js';
@@ -52,6 +53,8 @@ export async function dispatchTick(deps: ServiceDeps): Promise<TickResult> {
     if (!lock?.ok) return NOTHING;
     // All dialling stopped (the safety switch, in every process): no claims at all.
     if (await isDiallingStopped(tx)) return NOTHING;
+    // ElevenLabs said 429 with a Retry-After: claims now would only be given back.
+    if ((await dialsHeldUntil(tx, now)) !== null) return NOTHING;
 
     const campaigns = await queryRows(tx, q.ACTIVE_CAMPAIGNS, [at]);
     if (campaigns.length === 0) return NOTHING;

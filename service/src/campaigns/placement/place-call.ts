@@ -7,6 +7,7 @@ import { maskPhone } from '../../logger.js';
 import { checkCampaignBreaker, DIALLING_STOPPED_REASON, isDiallingStopped } from '../../safety/index.js';
 import { pauseCampaign } from '../use-cases/control-campaign.js';
 import { crmDialProperties, type StoredDialCheck } from './crm-dial-check.js';
+import { dialsHeldUntil, holdDials } from './dial-hold.js';
 import { markPlaced } from './mark-placed.js';
 import { type AttemptJob, RECONCILE_DIAL_QUEUE } from './placement-queue.js';
 import * as q from './queries.js';
@@ -68,9 +69,23 @@ export async function placeCall(
     await release(deps, attempt, diallingStopped(deps));
     return;
   }
+  // So does the calling window: the wait took time (or the clock moved on), and the window may have closed.
+  const closed = outsideWindow(deps, attempt);
+  if (closed) {
+    await release(deps, attempt, closed);
+    return;
+  }
 
   const marked = await execute(deps.pool, q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
-  if (marked !== 1) return; // another worker got here first
+  if (marked !== 1) {
+    // Another worker got here first, or ElevenLabs' Retry-After holds every dial: then wait it out.
+    const status = (await queryRow(deps.pool, q.ATTEMPT_STATUS, [attempt.id]))?.status;
+    const heldUntil = status === 'claimed' ? await dialsHeldUntil(deps.pool, deps.clock.now()) : null;
+    const atMs = heldUntil ?? deps.clock.now();
+    if (status === 'claimed')
+      await release(deps, attempt, { kind: 'requeue', atMs, reason: 'provider_backoff' });
+    return;
+  }
   checkpoint('marked-dialing');
   if (attempt.due_at)
     deps.metrics?.dueToDial(Math.max(0, deps.clock.now() - attempt.due_at.getTime()) / 1000);
@@ -107,12 +122,8 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
   if (await isDiallingStopped(deps.pool)) return diallingStopped(deps);
   if (a.campaign_status !== 'active')
     return { kind: 'requeue', atMs: now, reason: `campaign_${a.campaign_status}` };
-  const who = { zones: a.time_zones, usState: a.us_state };
-  const window = windowOf(a);
-  if (!isCallAllowedAt(now, who, window)) {
-    const next = nextAllowedInstant(now, who, window);
-    return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
-  }
+  const closed = outsideWindow(deps, a);
+  if (closed) return closed;
   const suppressed = await queryRow(deps.pool, q.IS_SUPPRESSED, [a.portal_id, a.phone_e164]);
   if (suppressed?.suppressed) return { kind: 'skip', skipReason: 'suppressed', reason: 'do_not_call_list' };
   const recent = await queryRow(deps.pool, q.DIALS_LAST_24H, [
@@ -144,6 +155,16 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
   return null;
 }
 
+/** Null while the contact's calling window (and the legal hours) allow a call now. */
+function outsideWindow(deps: ServiceDeps, a: AttemptRow): Refusal | null {
+  const now = deps.clock.now();
+  const who = { zones: a.time_zones, usState: a.us_state };
+  const window = windowOf(a);
+  if (isCallAllowedAt(now, who, window)) return null;
+  const next = nextAllowedInstant(now, who, window);
+  return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
+}
+
 function windowOf(a: AttemptRow): CallingWindow {
   return {
     days: a.calling_days.map(Number),
@@ -166,8 +187,9 @@ async function takePacingSlot(deps: ServiceDeps, a: AttemptRow): Promise<number>
 /** Gives the slot back without dialling: the attempt is certainly not placed. */
 async function release(deps: ServiceDeps, a: AttemptRow, refusal: Refusal): Promise<void> {
   const at = new Date(deps.clock.now());
-  await withTransaction(deps.pool, async (tx) => {
-    await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [a.id, refusal.reason, at]);
+  const released = await withTransaction(deps.pool, async (tx) => {
+    // Still a claim, or another delivery of this job has taken it further: then nothing here is ours to change.
+    if ((await execute(tx, q.RELEASE_CLAIM, [a.id, refusal.reason, at])) !== 1) return false;
     if (refusal.kind === 'requeue') {
       await execute(tx, q.REQUEUE_CONTACT, [
         a.campaign_contact_id,
@@ -180,8 +202,10 @@ async function release(deps: ServiceDeps, a: AttemptRow, refusal: Refusal): Prom
     } else {
       await execute(tx, q.FINISH_CONTACT, [a.campaign_contact_id, refusal.outcome, at]);
     }
+    return true;
   });
-  deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
+  if (released)
+    deps.logger.info({ attemptId: a.id, reason: refusal.reason }, 'attempt released without dialling');
 }
 
 async function recordDialResult(deps: ServiceDeps, a: AttemptRow, result: DialResult): Promise<void> {
@@ -203,6 +227,9 @@ async function recordDialResult(deps: ServiceDeps, a: AttemptRow, result: DialRe
     case 'at-capacity':
       // Not placed and not counted: the slot goes back and the contact is first in line again shortly.
       await withTransaction(deps.pool, async (tx) => {
+        // A Retry-After is for the account: every process holds its dials until it has passed.
+        if (result.retryAfterMs !== null)
+          await holdDials(tx, now + result.retryAfterMs, `429: ${result.message}`, now);
         await execute(tx, q.MARK_ATTEMPT_NOT_PLACED, [a.id, `at_capacity: ${result.message}`, at]);
         const retryAt = new Date(now + (result.retryAfterMs ?? AT_CAPACITY_DEFAULT_MS));
         await execute(tx, q.REQUEUE_CONTACT, [a.campaign_contact_id, retryAt, 'at_capacity', at]);

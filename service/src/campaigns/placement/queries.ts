@@ -80,10 +80,27 @@ export const TAKE_PACING_SLOT = sql<
      SET next_slot_at = greatest(caller_pacing.next_slot_at + make_interval(secs => 1.0 / $3::float8), $2)
   RETURNING next_slot_at`);
 
-/** The point of no return, committed before the request leaves: from here the call may exist. */
+/**
+ * The point of no return, committed before the request leaves: from here the call may exist. Not while the
+ * provider's Retry-After holds dials (checked in this same statement, so a hold set by another process a moment
+ * ago is seen).
+ */
 export const MARK_ATTEMPT_DIALING = sql<never, [attemptId: string, at: Date]>(`
   UPDATE call_attempts SET status = 'dialing', dial_started_at = $2, updated_at = $2
+   WHERE id = $1 AND status = 'claimed'
+     AND NOT EXISTS (SELECT 1 FROM provider_backoff WHERE provider = 'elevenlabs' AND until > $2)`);
+
+/**
+ * A claim given back without dialling. Only a claim: should a second delivery of the placement job have moved the
+ * attempt on (dialling, placed), it is that job's now, and this one leaves it alone.
+ */
+export const RELEASE_CLAIM = sql<never, [attemptId: string, reason: string, at: Date]>(`
+  UPDATE call_attempts SET status = 'not_placed', not_placed_reason = $2, updated_at = $3
    WHERE id = $1 AND status = 'claimed'`);
+
+export const ATTEMPT_STATUS = sql<{ status: string }, [attemptId: string]>(
+  'SELECT status FROM call_attempts WHERE id = $1',
+);
 
 export const MARK_ATTEMPT_PLACED = sql<
   never,

@@ -2,6 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { isoAt, type SandboxClock } from '../http-server.js';
+import { detail, validationError } from './api-errors.js';
+import { type ApiFaultContext, dialFault, readFaults } from './api-faults.js';
 import type { CallSimulator, DialRecord } from './calls.js';
 import {
   agentDetailWire,
@@ -22,13 +24,16 @@ import { conversationSummaryWire, conversationWire } from './wire.js';
 
 export interface RejectedDialRecord {
   readonly at: string;
+  readonly atMs: number;
   readonly endpoint: 'twilio' | 'sip_trunk';
   readonly toNumber: string | null;
   readonly status: number;
   readonly reason: string;
+  /** The Retry-After sent with a 429, in ms; null without one. */
+  readonly retryAfterMs: number | null;
 }
 
-export interface ElevenLabsApiContext {
+export interface ElevenLabsApiContext extends ApiFaultContext {
   readonly simulator: CallSimulator;
   readonly faults: FaultState;
   /** Decides which dials a `rejectDial` fault refuses (the same run refuses the same dials). */
@@ -38,32 +43,6 @@ export interface ElevenLabsApiContext {
   /** When set, `xi-api-key` must equal it; otherwise any non-empty key is accepted. */
   readonly apiKey: string | undefined;
   readonly rejectedDials: RejectedDialRecord[];
-  /** Aborted when the fake stops, so a delayed dial response does not hold the process open. */
-  readonly stopping: AbortSignal;
-}
-
-const detail = (res: Response, status: number, code: string, message: string) =>
-  res.status(status).json({ detail: { status: code, message } });
-
-/** FastAPI's 422 body (`HTTPValidationError`), which ElevenLabs returns for a body that does not validate. */
-function validationError(res: Response, error: z.ZodError, where: 'body' | 'query' = 'body'): Response {
-  return res.status(422).json({
-    detail: error.issues.map((issue) => {
-      const loc = [where, ...issue.path];
-      if (issue.code === 'invalid_type' && issue.input === undefined) {
-        return { type: 'missing', loc, msg: 'Field required', input: null };
-      }
-      if (issue.code === 'invalid_type') {
-        return {
-          type: `${issue.expected}_type`,
-          loc,
-          msg: `Input should be a valid ${issue.expected}`,
-          input: issue.input,
-        };
-      }
-      return { type: 'value_error', loc, msg: issue.message, input: issue.input ?? null };
-    }),
-  });
 }
 
 const dynamicValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown())]);
@@ -125,8 +104,25 @@ function dialHandler(ctx: ElevenLabsApiContext, endpoint: 'twilio' | 'sip_trunk'
   /** Dials seen per number: the `rejectDial` fault's occasion. */
   const seen = new Map<string, number>();
   return async (req: Request, res: Response) => {
-    const reject = (status: number, code: string, message: string, toNumber: string | null) => {
-      ctx.rejectedDials.push({ at: isoAt(ctx.clock.now()), endpoint, toNumber, status, reason: code });
+    const reject = (
+      status: number,
+      code: string,
+      message: string,
+      toNumber: string | null,
+      retryAfterSeconds: number | null = null,
+    ) => {
+      const atMs = ctx.clock.now();
+      const retryAfterMs = retryAfterSeconds === null ? null : retryAfterSeconds * 1000;
+      ctx.rejectedDials.push({
+        at: isoAt(atMs),
+        atMs,
+        endpoint,
+        toNumber,
+        status,
+        reason: code,
+        retryAfterMs,
+      });
+      if (retryAfterSeconds !== null) res.set('Retry-After', String(retryAfterSeconds));
       return detail(res, status, code, message);
     };
     if (req.body === undefined) {
@@ -165,7 +161,12 @@ function dialHandler(ctx: ElevenLabsApiContext, endpoint: 'twilio' | 'sip_trunk'
     }
     const nth = seen.get(body.to_number) ?? 0;
     seen.set(body.to_number, nth + 1);
-    if (faultFires(ctx.faults, 'rejectDial', ctx.seed, `${body.to_number}#${nth}`)) {
+    const occasion = `${body.to_number}#${nth}`;
+    const storm = dialFault(ctx, body.to_number, occasion);
+    if (storm)
+      return reject(storm.status, storm.code, storm.message, body.to_number, storm.retryAfterSeconds);
+    if (faultFires(ctx.faults, 'rejectDial', ctx.seed, occasion)) {
+      ctx.logFault('rejectDial', body.to_number, { status: ctx.faults.rejectDialStatus });
       const { code, message } = REJECTIONS[ctx.faults.rejectDialStatus];
       return reject(ctx.faults.rejectDialStatus, code, message, body.to_number);
     }
@@ -213,13 +214,13 @@ export function elevenLabsApiRoutes(ctx: ElevenLabsApiContext): Router {
   router.post('/v1/convai/twilio/outbound-call', dialHandler(ctx, 'twilio'));
   router.post('/v1/convai/sip-trunk/outbound-call', dialHandler(ctx, 'sip_trunk'));
 
-  router.get('/v1/convai/conversations/:conversationId', (req, res) => {
+  router.get('/v1/convai/conversations/:conversationId', readFaults(ctx), (req, res) => {
     const call = ctx.simulator.get(String(req.params.conversationId));
     if (!call) return detail(res, 404, 'conversation_not_found', 'Conversation not found');
     return res.json(conversationWire(call));
   });
 
-  router.get('/v1/convai/conversations', (req, res) => {
+  router.get('/v1/convai/conversations', readFaults(ctx), (req, res) => {
     const parsed = listConversationsQuery.safeParse(req.query, { reportInput: true });
     if (!parsed.success) return validationError(res, parsed.error, 'query');
     const q = parsed.data;
@@ -282,24 +283,4 @@ export function elevenLabsApiRoutes(ctx: ElevenLabsApiContext): Router {
   });
 
   return router;
-}
-
-/** Malformed JSON: FastAPI answers 422 `json_invalid`, not 400. */
-export function elevenLabsJsonErrorHandler(err: unknown, _req: Request, res: Response, next: NextFunction) {
-  const parseFailed =
-    typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.parse.failed';
-  if (err instanceof SyntaxError || parseFailed) {
-    return res.status(422).json({
-      detail: [
-        {
-          type: 'json_invalid',
-          loc: ['body', 0],
-          msg: 'JSON decode error',
-          input: {},
-          ctx: { error: 'Expecting value' },
-        },
-      ],
-    });
-  }
-  return next(err);
 }

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, maskPhone } from '../../logger.js';
 import { intBetween, randomFor } from '../deterministic.js';
 import { isoAt, type SandboxClock } from '../http-server.js';
 import type { SandboxAgent, SandboxPhoneNumber } from './catalog.js';
-import { type FaultState, faultFires } from './faults.js';
+import { type FaultState, faultFires, type LogFault } from './faults.js';
 import { chooseOutcome, initiationFailureOf, type SandboxOutcome } from './outcomes.js';
 import type { WebhookSender } from './webhooks.js';
 import { type SandboxCall, storyOf, webhookFor } from './wire.js';
@@ -60,6 +61,7 @@ export interface CallSimulatorOptions {
   readonly sender: WebhookSender;
   readonly faults: FaultState;
   readonly dials: DialRecord[];
+  readonly logFault: LogFault;
 }
 
 const lowerAlnum = (bytes: number) =>
@@ -75,6 +77,8 @@ export class CallSimulator {
   private readonly scripts = new Map<string, SandboxOutcome[]>();
   private readonly listeners = new Set<() => void>();
   private deliveries = new Set<Promise<void>>();
+  /** Cuts short every webhook held back by a delay or reorder fault when the fake stops. */
+  private readonly holds = new AbortController();
   inFlight = 0;
   maxInFlight = 0;
 
@@ -143,6 +147,9 @@ export class CallSimulator {
       ...(webhookFirst ? ['webhookBeforeDialResponse'] : []),
       ...(serverError ? ['serverErrorAfterPlacing'] : []),
     ];
+    if (webhookFirst) this.options.logFault('webhookBeforeDialResponse', input.toNumber);
+    if (serverError)
+      this.options.logFault('serverErrorAfterPlacing', input.toNumber, { status: faults.serverErrorStatus });
     const record: DialRecord = {
       at: isoAt(now),
       atMs: now,
@@ -225,17 +232,51 @@ export class CallSimulator {
   }
 
   private async deliver(call: SandboxCall): Promise<void> {
-    const { sender, faults, seed, clock } = this.options;
+    const { sender, faults, seed, clock, logFault } = this.options;
     const occasion = `${call.toNumber}#${call.dialIndex}`;
+    const id = call.conversationId;
     const { type, body } = webhookFor(call, clock.now());
     if (faultFires(faults, 'dropWebhook', seed, occasion)) {
-      sender.recordDropped(type, call.conversationId);
+      logFault('dropWebhook', id);
+      sender.recordDropped(type, id);
       return;
     }
-    await sender.send(type, call.conversationId, body, 1);
-    if (faultFires(faults, 'duplicateWebhook', seed, occasion)) {
-      await sender.send(type, call.conversationId, body, 2);
+    let fault: 'delayWebhook' | 'reorderWebhook' | null = null;
+    if (faultFires(faults, 'delayWebhook', seed, occasion)) {
+      fault = 'delayWebhook';
+      logFault(fault, id);
+      await this.hold(faults.webhookDelayMs);
+    } else if (faultFires(faults, 'reorderWebhook', seed, occasion)) {
+      fault = 'reorderWebhook';
+      logFault(fault, id);
+      await this.untilAnotherDelivery(faults.reorderMaxHoldMs);
     }
+    if (this.holds.signal.aborted) return;
+    await sender.send(type, id, body, 1, fault);
+    if (faultFires(faults, 'duplicateWebhook', seed, occasion)) {
+      logFault('duplicateWebhook', id);
+      await this.hold(faults.duplicateDelayMs);
+      if (!this.holds.signal.aborted) await sender.send(type, id, body, 2, 'duplicateWebhook');
+    }
+  }
+
+  private async hold(ms: number): Promise<void> {
+    if (ms > 0) await delay(ms, undefined, { signal: this.holds.signal }).catch(() => undefined);
+  }
+
+  /** Resolves once some other webhook has been delivered, or after `maxMs`. */
+  private untilAnotherDelivery(maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        unsubscribe();
+        clearTimeout(timer);
+        this.holds.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const unsubscribe = this.options.sender.subscribe(done);
+      const timer = setTimeout(done, maxMs);
+      this.holds.signal.addEventListener('abort', done);
+    });
   }
 
   /** Fast-forwards every call in flight to its end; resolves when their webhooks are delivered. */
@@ -264,6 +305,7 @@ export class CallSimulator {
   }
 
   stop(): void {
+    this.holds.abort();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -2,13 +2,17 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import { listenOnLoopback, type SandboxClock, sendPage, systemClock } from '../http-server.js';
-import { elevenLabsApiRoutes, elevenLabsJsonErrorHandler, type RejectedDialRecord } from './api-routes.js';
+import { elevenLabsJsonErrorHandler } from './api-errors.js';
+import type { ReadRecord } from './api-faults.js';
+import { elevenLabsApiRoutes, type RejectedDialRecord } from './api-routes.js';
 import { CallSimulator, type DialRecord } from './calls.js';
 import { SANDBOX_AGENTS, SANDBOX_PHONE_NUMBERS } from './catalog.js';
 import {
   applyFaultSettings,
   describeFaults,
+  type FaultLogEntry,
   type FaultSettings,
+  faultLogger,
   faultSettingsSchema,
   noFaults,
 } from './faults.js';
@@ -45,6 +49,10 @@ export interface FakeElevenLabsRecord {
   readonly rejectedDials: RejectedDialRecord[];
   /** Every webhook delivery attempt, and every one dropped on purpose. */
   readonly webhooks: WebhookDeliveryRecord[];
+  /** Every conversation read (GET one, or a listing), with the status it got. */
+  readonly reads: ReadRecord[];
+  /** Every fault that fired, in order. */
+  readonly faultLog: FaultLogEntry[];
 }
 
 export interface FakeElevenLabs {
@@ -96,8 +104,10 @@ function sandboxRoutes(
         dials: `${base}/dials`,
         rejectedDials: `${base}/rejected-dials`,
         webhooks: `${base}/webhooks`,
+        reads: `${base}/reads`,
+        faultLog: `${base}/fault-log`,
         callsInFlight: `${base}/calls-in-flight`,
-        faults: `${base}/faults`,
+        faults: `${base}/faults (GET; POST {rule: {next, fraction}, ...settings}; DELETE resets)`,
         script: `${base}/script (POST {toNumber, outcome})`,
         outcomes: `${base}/outcomes`,
         settle: `${base}/settle (POST)`,
@@ -110,6 +120,8 @@ function sandboxRoutes(
   router.get(`${base}/dials`, (req, res) => sendPage(res, fake().record.dials, req.query));
   router.get(`${base}/rejected-dials`, (req, res) => sendPage(res, fake().record.rejectedDials, req.query));
   router.get(`${base}/webhooks`, (req, res) => sendPage(res, fake().record.webhooks, req.query));
+  router.get(`${base}/reads`, (req, res) => sendPage(res, fake().record.reads, req.query));
+  router.get(`${base}/fault-log`, (req, res) => sendPage(res, fake().record.faultLog, req.query));
   router.get(`${base}/calls-in-flight`, (_req, res) =>
     res.json({ current: simulator.inFlight, max: simulator.maxInFlight, limit: fake().concurrencyLimit }),
   );
@@ -122,6 +134,10 @@ function sandboxRoutes(
     if (!parsed.success) return res.status(400).json({ error: z.prettifyError(parsed.error) });
     applyFaultSettings(faults, parsed.data);
     return res.json(describeFaults(faults));
+  });
+  router.delete(`${base}/faults`, (_req, res) => {
+    Object.assign(faults, noFaults());
+    res.json(describeFaults(faults));
   });
   router.post(`${base}/script`, (req, res) => {
     const parsed = scriptBodySchema.safeParse(req.body ?? {});
@@ -143,8 +159,15 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
   const concurrencyLimit = options.concurrencyLimit ?? 20;
   const timeScale = options.timeScale ?? 0.01;
   const logger = options.logger.child({ component: 'sandbox-elevenlabs' });
-  const record: FakeElevenLabsRecord = { dials: [], rejectedDials: [], webhooks: [] };
+  const record: FakeElevenLabsRecord = {
+    dials: [],
+    rejectedDials: [],
+    webhooks: [],
+    reads: [],
+    faultLog: [],
+  };
   const faults = noFaults();
+  const logFault = faultLogger(record.faultLog, clock);
   const sender = new WebhookSender(
     { secret: options.webhookSecret, clock, logger, record: record.webhooks },
     options.webhookUrl,
@@ -157,6 +180,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
     sender,
     faults,
     dials: record.dials,
+    logFault,
   });
 
   let fake: FakeElevenLabs | undefined;
@@ -172,6 +196,8 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
       concurrencyLimit,
       apiKey: options.apiKey,
       rejectedDials: record.rejectedDials,
+      reads: record.reads,
+      logFault,
       stopping: stopping.signal,
     }),
   );

@@ -19,6 +19,8 @@ export interface WebhookDeliveryRecord {
   readonly status: number | null;
   readonly dropped: boolean;
   readonly error: string | null;
+  /** The fault that changed this delivery (dropWebhook, duplicateWebhook, delayWebhook, reorderWebhook), if any. */
+  readonly fault: string | null;
 }
 
 export interface WebhookSenderOptions {
@@ -60,14 +62,21 @@ export class WebhookSender {
       status: null,
       dropped: true,
       error: null,
+      fault: 'dropWebhook',
     });
   }
 
-  async send(type: WebhookType, conversationId: string, body: unknown, attempt: number): Promise<void> {
+  async send(
+    type: WebhookType,
+    conversationId: string,
+    body: unknown,
+    attempt: number,
+    fault: string | null = null,
+  ): Promise<void> {
     this.pending += 1;
     try {
       const status = await this.post(type, conversationId, body);
-      this.options.record.push({ ...status, type, conversationId, attempt, dropped: false });
+      this.options.record.push({ ...status, type, conversationId, attempt, dropped: false, fault });
     } finally {
       this.pending -= 1;
       for (const listener of this.onSettled) listener();

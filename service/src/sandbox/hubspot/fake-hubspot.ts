@@ -13,6 +13,14 @@ import {
 } from './contact-webhooks.js';
 import { hubspotCrmRoutes } from './crm-routes.js';
 import { hubspotError } from './errors.js';
+import {
+  applyHubSpotFaultSettings,
+  type HubSpotFaultLogEntry,
+  type HubSpotFaultSettings,
+  hubspotFaultRoutes,
+  hubspotFaults,
+  noHubSpotFaults,
+} from './faults.js';
 import { hubspotOAuthRoutes, issueAuthCode } from './oauth-routes.js';
 import { hubspotPropertyRoutes } from './property-routes.js';
 import { sandboxRecordRoutes } from './sandbox-routes.js';
@@ -50,6 +58,8 @@ export interface FakeHubSpotOptions {
    * default) answers from everything created so far.
    */
   readonly searchLagMs?: number;
+  /** Decides which requests a fault with a `fraction` picks: the same seed, the same requests. */
+  readonly seed?: number;
   readonly port?: number;
   readonly logger: Logger;
 }
@@ -57,6 +67,10 @@ export interface FakeHubSpotOptions {
 export interface FakeHubSpot {
   readonly url: string;
   readonly record: HubSpotRecord;
+  /** Every fault that fired (429 storms, 5xx on writes), in order. */
+  readonly faultLog: readonly HubSpotFaultLogEntry[];
+  setFaults(settings: HubSpotFaultSettings): void;
+  resetFaults(): void;
   /** The contact's properties now (computed base + writes), or undefined. */
   contact(portalId: number, contactId: string): Record<string, string | null> | undefined;
   /**
@@ -163,18 +177,24 @@ function authenticate(ctx: HubSpotContext, limiter: RollingWindowLimiter | null)
 function recordRequests(ctx: HubSpotContext) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/__sandbox')) return next();
+    const atMs = ctx.clock.now();
     const entry = {
-      at: new Date(ctx.clock.now()).toISOString(),
+      at: new Date(atMs).toISOString(),
+      atMs,
       method: req.method,
       path: req.path,
       portalId: null as number | null,
       status: 0,
+      client: req.get('user-agent') ?? null,
+      retryAfterMs: null as number | null,
     };
     ctx.record.requests.push(entry);
     res.on('finish', () => {
       const portal: unknown = res.locals.portal;
       entry.portalId = portal instanceof PortalState ? portal.portal.portalId : null;
       entry.status = res.statusCode;
+      const retryAfter = Number(res.get('Retry-After'));
+      if (retryAfter > 0) entry.retryAfterMs = retryAfter * 1000;
     });
     next();
   };
@@ -215,10 +235,15 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   const rate = options.rateLimit ?? { max: 110, windowMs: 10_000 };
   const limiter = rate === false ? null : new RollingWindowLimiter(rate.max, rate.windowMs);
 
+  const faults = noHubSpotFaults();
+  const faultLog: HubSpotFaultLogEntry[] = [];
+  const stopping = new AbortController();
   const app = express();
   app.disable('x-powered-by');
   app.use(recordRequests(ctx));
   app.use(sandboxRecordRoutes(ctx));
+  app.use('/__sandbox/hubspot/faults', express.json());
+  app.use(hubspotFaultRoutes(faults, faultLog));
   let serviceUrl: string | null = null;
   app.use(signedCallRoutes(ctx, () => serviceUrl));
   app.use(workflowRoutes(ctx, () => serviceUrl));
@@ -226,6 +251,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   const webhooks = new ContactWebhooks(ctx, () => serviceUrl);
   app.use(contactWebhookRoutes(webhooks));
   app.use(authenticate(ctx, limiter));
+  app.use(hubspotFaults(ctx, faults, options.seed ?? 1, faultLog, stopping.signal));
   const api = Router();
   api.use(express.json({ limit: '10mb' }));
   api.use(
@@ -250,6 +276,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
   return {
     url: server.url,
     record: ctx.record,
+    faultLog,
+    setFaults: (settings) => applyHubSpotFaultSettings(faults, settings),
+    resetFaults: () => Object.assign(faults, noHubSpotFaults()),
     contact: (portalId, contactId) => portals.get(portalId)?.contact(contactId)?.properties,
     changeContact: (portalId, contactId, properties) =>
       webhooks.changeProperties(portalId, contactId, properties),
@@ -262,7 +291,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions): Promise<Fak
     signServiceCall: (call) => signServiceCall(ctx, requireServiceUrl(serviceUrl), call),
     callService: (call) => sendSignedCall(signServiceCall(ctx, requireServiceUrl(serviceUrl), call)),
     enrolInWorkflow: (enrolment) => enrolInWorkflow(ctx, requireServiceUrl(serviceUrl), enrolment),
-    stop: () => server.stop(),
+    stop: () => {
+      stopping.abort();
+      return server.stop();
+    },
   };
 }
 

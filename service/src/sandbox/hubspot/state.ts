@@ -12,10 +12,15 @@ import { contactSchema, type ObjectSchema, type SchemaObjectType } from './prope
 
 export interface RequestRecord {
   readonly at: string;
+  readonly atMs: number;
   readonly method: string;
   readonly path: string;
   readonly portalId: number | null;
   status: number;
+  /** The caller's User-Agent (the service names its process there). */
+  readonly client: string | null;
+  /** The Retry-After a 429 asked for, in ms. */
+  retryAfterMs: number | null;
 }
 
 export interface HubSpotRecord {
