@@ -31,6 +31,9 @@ beforeAll(async () => {
     logger: silentLogger,
     clock,
     startDispatcher: false,
+    // Calls as long as real ones (20 s and up): a call placed here is still on when the test clicks again, however
+    // slow the machine (at the default 1/100 it could end first, and a second call was then allowed).
+    sandboxTimeScale: 1,
   });
   const demo = service.integrations.sandbox!.demoPortal;
   portalId = demo.portalId;
