@@ -68,6 +68,13 @@ export async function placeCall(
     await release(deps, attempt, diallingStopped(deps));
     return;
   }
+  // The window is checked again as the request leaves: the pacing wait (up to 10 s) and the HubSpot read since the
+  // first check could otherwise carry a dial past the window's end.
+  const closed = windowRefusal(attempt, deps.clock.now());
+  if (closed) {
+    await release(deps, attempt, closed);
+    return;
+  }
 
   const marked = await execute(deps.pool, q.MARK_ATTEMPT_DIALING, [attempt.id, new Date(deps.clock.now())]);
   if (marked !== 1) return; // another worker got here first
@@ -107,12 +114,8 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
   if (await isDiallingStopped(deps.pool)) return diallingStopped(deps);
   if (a.campaign_status !== 'active')
     return { kind: 'requeue', atMs: now, reason: `campaign_${a.campaign_status}` };
-  const who = { zones: a.time_zones, usState: a.us_state };
-  const window = windowOf(a);
-  if (!isCallAllowedAt(now, who, window)) {
-    const next = nextAllowedInstant(now, who, window);
-    return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
-  }
+  const outside = windowRefusal(a, now);
+  if (outside) return outside;
   const suppressed = await queryRow(deps.pool, q.IS_SUPPRESSED, [a.portal_id, a.phone_e164]);
   if (suppressed?.suppressed) return { kind: 'skip', skipReason: 'suppressed', reason: 'do_not_call_list' };
   const recent = await queryRow(deps.pool, q.DIALS_LAST_24H, [
@@ -142,6 +145,15 @@ async function refusalAtDialTime(deps: ServiceDeps, a: AttemptRow): Promise<Refu
     return { kind: 'skip', skipReason: 'no_consent', reason: 'consent_withdrawn' };
   }
   return null;
+}
+
+/** Outside the campaign window or the legal hours at `now`: the contact waits for the next allowed instant. */
+function windowRefusal(a: AttemptRow, now: number): Refusal | null {
+  const who = { zones: a.time_zones, usState: a.us_state };
+  const window = windowOf(a);
+  if (isCallAllowedAt(now, who, window)) return null;
+  const next = nextAllowedInstant(now, who, window);
+  return { kind: 'requeue', atMs: next ?? now + 24 * 3_600_000, reason: 'outside_window' };
 }
 
 function windowOf(a: AttemptRow): CallingWindow {
