@@ -50,6 +50,11 @@ export interface FullLoopOptions {
   readonly clockStart: string;
   /** Simulated ms per real ms. */
   readonly speed: number;
+  /**
+   * Calls last this many times their story's length (simulated): long next to the engine's own real-time work
+   * around each dial, so calls in flight at the provider reach the caps.
+   */
+  readonly callStretch: number;
   readonly workers: number;
   readonly accountCap: number;
   readonly frequencyCapPer24h: number;
@@ -105,6 +110,7 @@ export async function runFullLoop(options: FullLoopOptions): Promise<FullLoopRes
       SANDBOX_CLOCK_SPEED: String(options.speed),
       SANDBOX_CLOCK_HOLD: 'true',
       SANDBOX_EXTRA_PORTALS: '2',
+      SANDBOX_TIME_SCALE: String(options.callStretch / options.speed),
       // Above the account cap: the provider never refuses a dial for capacity in a clean run.
       SANDBOX_CONCURRENCY_LIMIT: String(options.accountCap * 4),
       ...options.fakesEnv,

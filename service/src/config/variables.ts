@@ -227,8 +227,8 @@ export const variables = {
     default: '1',
     doc:
       'Sandbox only: simulated seconds per real second (1000 plays a 13-hour calling day in 47 s). Calls then last ' +
-      'their simulated length on this clock (`SANDBOX_TIME_SCALE` may not be set with it); signatures and token ' +
-      'lifetimes stay in real time. Same process as `SANDBOX_CLOCK_START`.',
+      'their simulated length on this clock unless `SANDBOX_TIME_SCALE` is set; signatures and token lifetimes stay ' +
+      'in real time. Same process as `SANDBOX_CLOCK_START`.',
   },
   SANDBOX_CLOCK_HOLD: {
     schema: booleanString.optional(),

@@ -32,11 +32,12 @@ export function clockFromConfig(clock: Config['sandboxClock']): AcceleratedClock
 }
 
 /**
- * Real seconds per simulated call second for the fake ElevenLabs: on an accelerated clock calls last their
- * simulated length in simulated time (1 / speed); otherwise the given scale (undefined: the fake's default).
+ * Real seconds per simulated call second for the fake ElevenLabs: the given scale when there is one (a test that
+ * wants calls longer than their stories, so calls in flight reach the caps); else, on an accelerated clock, calls
+ * last their simulated length in simulated time (1 / speed); else the fake's default (undefined).
  */
 export function callTimeScale(clock: Config['sandboxClock'], given: number | undefined): number | undefined {
-  if (clock?.speed === undefined) return given;
+  if (given !== undefined || clock?.speed === undefined) return given;
   return 1 / clock.speed;
 }
 

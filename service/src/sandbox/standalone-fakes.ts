@@ -59,18 +59,18 @@ export async function startStandaloneFakes(
   const key = config.tokenEncryptionKey
     ? parseEncryptionKey(config.tokenEncryptionKey)
     : await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE));
-  // On an accelerated clock calls last their simulated length on it: a time scale of its own would contradict it.
-  if (config.sandboxClock?.speed !== undefined && (env.SANDBOX_TIME_SCALE ?? '') !== '')
-    throw new ConfigError(
-      'SANDBOX_TIME_SCALE',
-      'not with SANDBOX_CLOCK_SPEED (calls then play at the clock speed)',
-    );
   const clock = clockFromConfig(config.sandboxClock);
   const sandbox = await startSandbox({
     ...(config.elevenlabs.webhookSecret ? { elevenLabsWebhookSecret: config.elevenlabs.webhookSecret } : {}),
     ...(config.hubspot.clientSecret ? { hubspotClientSecret: config.hubspot.clientSecret } : {}),
     ...(config.hubspot.clientId ? { hubspotClientId: config.hubspot.clientId } : {}),
-    timeScale: callTimeScale(config.sandboxClock, own.SANDBOX_TIME_SCALE) ?? own.SANDBOX_TIME_SCALE,
+    // An explicit SANDBOX_TIME_SCALE wins; on an accelerated clock the default is 1 / its speed (calls last their
+    // simulated length in simulated time).
+    timeScale:
+      callTimeScale(
+        config.sandboxClock,
+        (env.SANDBOX_TIME_SCALE ?? '') !== '' ? own.SANDBOX_TIME_SCALE : undefined,
+      ) ?? own.SANDBOX_TIME_SCALE,
     extraPortals: own.SANDBOX_EXTRA_PORTALS,
     ...(clock === null ? {} : { clock }),
     concurrencyLimit: own.SANDBOX_CONCURRENCY_LIMIT,
