@@ -52,7 +52,7 @@ export function loopPlan(): Pick<
   const list = stressScaled('102', '101');
   const x = stressScaled(1, 3);
   // Sunday and Monday. The full form's ~1,400 dials are bound by what two workers place per real second, not by
-  // the caps: its clock runs slower (400x) and it calls Sunday to Friday, so a slow machine stretches the run over
+  // the caps: its clock runs slower (600x) and it calls Sunday to Friday, so a slow machine stretches the run over
   // more simulated days instead of parking contacts until next Sunday. Never Saturday: at the held start it is
   // still Saturday evening in Hawaii, and nothing may be callable before the clock runs.
   const days = stressScaled([7, 1], [7, 1, 2, 3, 4, 5]);
@@ -121,7 +121,7 @@ export function loopPlan(): Pick<
   return {
     campaigns,
     accountCap: 4 * x,
-    speed: stressScaled(2000, 400),
+    speed: stressScaled(2000, 600),
     callStretch: stressScaled(10, 4),
     frequencyCapPer24h: 3,
   };
