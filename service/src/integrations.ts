@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config/config.js';
+import { wireNow } from './core/clock.js';
 import { type Metrics, timedFetch } from './core/metrics.js';
 import type { Pool } from './db/pool.js';
 import { createElevenLabsClient, type ElevenLabsApi } from './elevenlabs/index.js';
@@ -19,9 +20,12 @@ import {
 } from './hubspot/index.js';
 import type { Logger } from './logger.js';
 import {
+  callTimeScale,
+  clockFromConfig,
   connectToFakes,
   localFakes,
   type Sandbox,
+  type SandboxClock,
   type SandboxFakes,
   type SandboxFakesInfo,
   type SandboxOptions,
@@ -179,6 +183,8 @@ async function createSandboxIntegrations(options: IntegrationOptions): Promise<I
     config.sandboxFakesUrl === undefined
       ? await startLocalFakes(options)
       : await connectToFakes(config.sandboxFakesUrl, logger);
+  // The engine's clock, which the fakes run on too: a test's, else the shared accelerated one, else real time.
+  const engineClock = options.sandboxOptions?.clock ?? fakes.clock ?? undefined;
   try {
     const { info } = fakes;
     const { demoPortal } = info;
@@ -188,7 +194,7 @@ async function createSandboxIntegrations(options: IntegrationOptions): Promise<I
       [demoPortal.portalId, demoPortal.name],
     );
     const revoked = revocationRelay(logger);
-    const install = sandboxInstall(info, pool, logger, options.sandboxOptions, revoked.notify);
+    const install = sandboxInstall(info, pool, logger, engineClock, revoked.notify);
     // The demo portal keeps the fake's fixed token; portals that install through OAuth use what they stored.
     const tokens = createSandboxTokenProvider({
       pool,
@@ -237,31 +243,37 @@ async function startLocalFakes(options: IntegrationOptions): Promise<SandboxFake
   const key = config.tokenEncryptionKey
     ? parseEncryptionKey(config.tokenEncryptionKey)
     : await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE));
+  // SANDBOX_CLOCK_*: an accelerated clock for the engine and both fakes (a test's own clock may not be mixed in).
+  const clock = clockFromConfig(config.sandboxClock);
+  if (clock !== null && options.sandboxOptions?.clock !== undefined)
+    throw new Error('SANDBOX_CLOCK_* and a test clock cannot both drive the sandbox');
+  const timeScale = callTimeScale(config.sandboxClock, options.sandboxTimeScale);
   const sandbox = await startSandbox({
     ...options.sandboxOptions,
+    ...(clock === null ? {} : { clock }),
     ...(config.elevenlabs.webhookSecret ? { elevenLabsWebhookSecret: config.elevenlabs.webhookSecret } : {}),
     ...(config.hubspot.clientSecret ? { hubspotClientSecret: config.hubspot.clientSecret } : {}),
     ...(config.hubspot.clientId ? { hubspotClientId: config.hubspot.clientId } : {}),
-    ...(options.sandboxTimeScale === undefined ? {} : { timeScale: options.sandboxTimeScale }),
+    ...(timeScale === undefined ? {} : { timeScale }),
     logger: logger.child({ component: 'sandbox' }),
   });
-  return localFakes(sandbox, key);
+  return localFakes(sandbox, key, clock);
 }
 
 /**
  * The OAuth install against the fake HubSpot, through the production code: its consent page, token endpoint and
- * encrypted token store (under the key the fakes' info carries). Token lifetimes count on the engine's clock,
- * which the fake also expires tokens on, so a test's manual clock moves both together.
+ * encrypted token store (under the key the fakes' info carries). Token lifetimes count on the engine's clock's
+ * wire time, which the fake also expires tokens on, so a test's manual clock moves both together.
  */
 function sandboxInstall(
   info: SandboxFakesInfo,
   pool: Pool,
   logger: Logger,
-  sandboxOptions: Partial<SandboxOptions> | undefined,
+  engineClock: SandboxClock | undefined,
   onRevoked: RevocationListener,
 ): OAuthInstall {
-  const engineClock = sandboxOptions?.clock;
-  const now = engineClock === undefined ? Date.now : () => engineClock.now();
+  // Wire time: on the accelerated clock a token lives its 30 minutes of real time, as at the fake.
+  const now = engineClock === undefined ? Date.now : () => wireNow(engineClock);
   const { hubspotClientId: clientId, hubspotClientSecret: clientSecret } = info.secrets;
   const oauth = createHubSpotOAuth({ baseUrl: info.hubspotUrl, clientId, clientSecret, logger, now });
   const tokens = new PortalTokenProvider({

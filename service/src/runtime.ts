@@ -9,7 +9,7 @@ import {
 } from './campaigns/index.js';
 import type { Config } from './config/config.js';
 import { contactWorkers } from './contacts/index.js';
-import { type Clock, systemClock } from './core/clock.js';
+import { type Clock, realSlackMs, systemClock } from './core/clock.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, type ServiceDeps } from './core/deps.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
@@ -144,6 +144,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
     cleanups.push(() => integrations.stop());
 
+    // The sandbox's accelerated clock (SANDBOX_CLOCK_*, shared by every process on the fakes) drives the engine;
+    // a test's own clock cannot be mixed with it (the fakes would stamp calls on another time).
+    const sharedClock = integrations.sandboxFakes?.clock ?? null;
+    if (sharedClock !== null && options.clock !== undefined && options.clock !== sharedClock)
+      throw new Error(
+        'the sandbox fakes run on an accelerated clock (SANDBOX_CLOCK_*): no other clock may be given',
+      );
+    const clock = options.clock ?? sharedClock ?? systemClock;
     const runsWorkers = config.role !== 'web';
     const boss = await startBoss({
       connectionString: databaseUrl,
@@ -156,20 +164,31 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // Closed last of the job machinery: webhooks still arriving while workers drain enqueue through it.
     cleanups.push(() => boss.stop({ graceful: false, close: true }));
     let workersRunning = true;
+    const settings: EngineSettings = {
+      ...DEFAULT_ENGINE_SETTINGS,
+      ...config.engine,
+      // The fake ElevenLabs plays calls faster than real time: look at its calls on its clock (shared fakes
+      // tell every process their time scale, so workers time their looks like the process that started them).
+      // Engine seconds per provider second: real seconds per call second x engine ms per real ms (1 on an
+      // accelerated clock, whose calls last their simulated length in simulated time).
+      ...(integrations.sandboxFakes
+        ? { providerTimeScale: integrations.sandboxFakes.info.timeScale * (clock.speed ?? 1) }
+        : {}),
+      ...options.engineSettings,
+    };
     const engine: ServiceDeps = {
       pool,
       boss,
       elevenlabs: integrations.elevenlabs,
       hubspot: integrations.hubspot,
       logger,
-      clock: options.clock ?? systemClock,
+      clock,
       settings: {
-        ...DEFAULT_ENGINE_SETTINGS,
-        ...config.engine,
-        // The fake ElevenLabs plays calls faster than real time: look at its calls on its clock (shared fakes
-        // tell every process their time scale, so workers time their looks like the process that started them).
-        ...(integrations.sandboxFakes ? { providerTimeScale: integrations.sandboxFakes.info.timeScale } : {}),
-        ...options.engineSettings,
+        ...settings,
+        // Grace periods that wait out real processes (a dial's request in flight, the provider's listing lag) are
+        // real time: on the sandbox's accelerated clock they stretch to that many real milliseconds.
+        unknownDialGraceMs: realSlackMs(clock, settings.unknownDialGraceMs),
+        noTraceGraceMs: realSlackMs(clock, settings.noTraceGraceMs),
       },
       metrics,
     };

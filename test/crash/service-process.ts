@@ -15,8 +15,11 @@ import { SERVICE_READY_MARKER } from './crash-protocol.js';
 
 const env = z
   .object({
-    /** Engine time minus real time, shared with the test so both see the same "now". */
-    CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+    /**
+     * Engine time minus real time, shared with the test so both see the same "now". Unset: the shared fakes' clock
+     * (an accelerated one when they run on SANDBOX_CLOCK_*), else real time.
+     */
+    CLOCK_OFFSET_MS: z.coerce.number().int().optional(),
     /** Overrides the time scale (shared sandbox fakes tell theirs). */
     PROVIDER_TIME_SCALE: z.coerce.number().positive().optional(),
     NO_TRACE_GRACE_MS: z.coerce.number().int().positive().optional(),
@@ -29,7 +32,7 @@ const config = loadConfig(process.env);
 const service = await startService({
   config,
   logger: createLogger(config.logLevel),
-  clock: shiftedClock(Date.now() + env.CLOCK_OFFSET_MS),
+  ...(env.CLOCK_OFFSET_MS === undefined ? {} : { clock: shiftedClock(Date.now() + env.CLOCK_OFFSET_MS) }),
   engineSettings: {
     ...(env.PROVIDER_TIME_SCALE === undefined ? {} : { providerTimeScale: env.PROVIDER_TIME_SCALE }),
     ...(env.NO_TRACE_GRACE_MS === undefined ? {} : { noTraceGraceMs: env.NO_TRACE_GRACE_MS }),

@@ -8,6 +8,7 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { findCampaign } from '../campaigns/index.js';
 import { AppError } from '../core/app-error.js';
+import { wireNow } from '../core/clock.js';
 import { callerOf, hubspotSignedCaller } from '../http/hubspot-signed.js';
 import type { HubSpotSurfaceContext } from './context.js';
 import { sendAttemptsCsv } from './csv-response.js';
@@ -45,8 +46,9 @@ export function exportLinkRoutes(ctx: HubSpotSurfaceContext): Router {
       const campaign = await findCampaign(deps.pool, portalId, campaignId);
       if (!campaign) throw AppError.notFound(`campaign ${campaignId}`);
       if (linkKey === null) throw new Error('export link without a link key');
-      // Whole seconds, so the expiry in the link is the one signed.
-      const expiresAtSec = Math.floor((ctx.clock.now() + EXPORT_LINK_TTL_MS) / 1000);
+      // Whole seconds, so the expiry in the link is the one signed. Wire time: a person has five real minutes to
+      // open it, however fast the sandbox's clock runs.
+      const expiresAtSec = Math.floor((wireNow(ctx.clock) + EXPORT_LINK_TTL_MS) / 1000);
       const path = exportPath(
         linkKey,
         { portalId, campaignId: campaign.id, outcome: outcome ?? null },
@@ -75,7 +77,7 @@ export function exportLinkRoutes(ctx: HubSpotSurfaceContext): Router {
     const check = checkExportLink(
       linkKey,
       { scope, expires: query.data.expires, sig: query.data.sig },
-      ctx.clock.now(),
+      wireNow(ctx.clock),
     );
     if (check === 'bad_signature') {
       plain(res, 403, 'This export link is not valid.');

@@ -5,6 +5,7 @@ import {
 } from '@fundraising/shared';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
+import { wireNow } from '../core/clock.js';
 import { callerOf, hubspotSignedCaller } from '../http/hubspot-signed.js';
 import { createVoicePreview, openVoicePreview, previewLinkKey } from '../voice-previews/index.js';
 import type { HubSpotSurfaceContext } from './context.js';
@@ -54,7 +55,10 @@ export function voicePreviewRoutes(ctx: HubSpotSurfaceContext): Router {
           });
     switch (lookup.kind) {
       case 'audio': {
-        const secondsLeft = Math.max(0, Math.floor((lookup.expiresAt.getTime() - deps.clock.now()) / 1000));
+        const secondsLeft = Math.max(
+          0,
+          Math.floor((lookup.expiresAt.getTime() - wireNow(deps.clock)) / 1000),
+        );
         res.set({
           'Content-Type': 'audio/mpeg',
           'Content-Disposition': 'inline; filename="voice-preview.mp3"',

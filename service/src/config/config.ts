@@ -18,6 +18,14 @@ export interface Config {
   readonly sandbox: boolean;
   /** Sandbox mode: the shared fakes another process serves (SANDBOX_FAKES_URL); undefined starts our own. */
   readonly sandboxFakesUrl: string | undefined;
+  /**
+   * Sandbox mode, on the process that starts the fakes: the accelerated clock (SANDBOX_CLOCK_*); undefined runs
+   * on real time. `startMs` undefined starts from the real time at start-up; `speed` undefined is 1 (and calls
+   * keep the fakes' own time scale).
+   */
+  readonly sandboxClock:
+    | { readonly startMs: number | undefined; readonly speed: number | undefined; readonly hold: boolean }
+    | undefined;
   readonly elevenlabs: {
     readonly apiKey: string | undefined;
     readonly baseUrl: string;
@@ -113,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (v.SANDBOX_FAKES_URL !== undefined)
       throw new ConfigError('SANDBOX_FAKES_URL', 'only in sandbox mode (real accounts are configured)');
   }
+  const sandboxClock = sandboxClockOf(v, sandbox);
 
   const config: Config = {
     port: v.PORT,
@@ -126,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     sandbox,
     sandboxFakesUrl: v.SANDBOX_FAKES_URL,
+    sandboxClock,
     elevenlabs: {
       apiKey: v.ELEVENLABS_API_KEY,
       baseUrl: v.ELEVENLABS_BASE_URL,
@@ -145,6 +155,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     diallingStopped: v.DIALLING_STOPPED ?? false,
   };
   return deepFreeze(config);
+}
+
+const CLOCK_VARIABLES = ['SANDBOX_CLOCK_START', 'SANDBOX_CLOCK_SPEED', 'SANDBOX_CLOCK_HOLD'] as const;
+
+/** The sandbox's accelerated clock: never outside the sandbox, and only where the fakes are started. */
+function sandboxClockOf(v: Parsed, sandbox: boolean): Config['sandboxClock'] {
+  const given = CLOCK_VARIABLES.find((name) => v[name] !== undefined);
+  if (given === undefined) return undefined;
+  // A production engine on a fake clock would call people at the wrong hours.
+  if (!sandbox) throw new ConfigError(given, 'only in sandbox mode (real accounts are configured)');
+  if (v.SANDBOX_FAKES_URL !== undefined)
+    throw new ConfigError(given, 'set it on the process serving SANDBOX_FAKES_URL: its clock is shared');
+  return {
+    startMs: v.SANDBOX_CLOCK_START,
+    speed: v.SANDBOX_CLOCK_SPEED,
+    hold: v.SANDBOX_CLOCK_HOLD ?? false,
+  };
 }
 
 function engineOf(v: Parsed): Config['engine'] {

@@ -207,6 +207,37 @@ export const variables = {
       "this process's own, so every process dials the same fake ElevenLabs and writes to the same fake HubSpot. " +
       'Secrets, time scale and the demo portal come from its `/__sandbox/fakes`.',
   },
+  SANDBOX_CLOCK_START: {
+    schema: z.iso
+      .datetime({ offset: true, error: 'expected an ISO 8601 instant, e.g. 2027-03-14T05:30:00Z' })
+      .transform((v) => Date.parse(v))
+      .optional(),
+    default: 'unset: the real time',
+    doc:
+      'Sandbox only: the simulated instant the sandbox clock starts from (the engine and both fakes run on it). ' +
+      'Set on the process that starts the fakes (`npm run sandbox:fakes`, or a process without `SANDBOX_FAKES_URL`); ' +
+      'processes sharing the fakes take the clock from them.',
+  },
+  SANDBOX_CLOCK_SPEED: {
+    schema: z.coerce
+      .number({ error: 'expected a number' })
+      .min(1, { error: 'expected 1 to 10000' })
+      .max(10_000, { error: 'expected 1 to 10000' })
+      .optional(),
+    default: '1',
+    doc:
+      'Sandbox only: simulated seconds per real second (1000 plays a 13-hour calling day in 47 s). Calls then last ' +
+      'their simulated length on this clock unless `SANDBOX_TIME_SCALE` is set; signatures and token lifetimes stay ' +
+      'in real time. Same process as `SANDBOX_CLOCK_START`.',
+  },
+  SANDBOX_CLOCK_HOLD: {
+    schema: booleanString.optional(),
+    default: '`false`',
+    doc:
+      'Sandbox only: true holds the sandbox clock at `SANDBOX_CLOCK_START` until `POST /__sandbox/fakes/clock/run`, so ' +
+      'portals can be installed and campaigns launched before the simulated day begins. Same process as ' +
+      '`SANDBOX_CLOCK_START`.',
+  },
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof variables;

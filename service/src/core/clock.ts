@@ -5,12 +5,34 @@
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Engine milliseconds per real millisecond: absent (1) except on the sandbox's accelerated clock. Durations that
+   * bound real processes (a request in flight, a job waiting for a worker, a worker's death) are real time, so
+   * where they are compared with engine instants they are multiplied by it (see `realSlackMs`).
+   */
+  readonly speed?: number;
+  /**
+   * Real-rate time for protocol timing that both ends of a wire check (signature timestamps, token lifetimes),
+   * when it differs from `now`: on the accelerated clock a 5-minute signature window would otherwise be 300 ms of
+   * real latency. Absent: the clock itself (a shifted or manual clock moves both ends together).
+   */
+  readonly wire?: { now(): number };
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** Protocol time on this clock (see Clock.wire). */
+export function wireNow(clock: { now(): number; readonly wire?: { now(): number } }): number {
+  return (clock.wire ?? clock).now();
+}
+
+/** A real-time bound (`ms` of real time) expressed in engine milliseconds on this clock. */
+export function realSlackMs(clock: Pick<Clock, 'speed'>, ms: number): number {
+  return ms * (clock.speed ?? 1);
+}
 
 export interface ShiftedClock extends Clock {
   /** Moves "now" forward (tests: a grace period passes without waiting for it). */

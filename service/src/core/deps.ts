@@ -15,7 +15,11 @@ export interface EngineSettings {
   readonly dispatchIntervalMs: number;
   /** How long the phone rings before ElevenLabs gives up (at least 15 s). */
   readonly ringingTimeoutSecs: number;
-  /** An attempt whose dial result is unknown is declared never placed only after this long without a trace. */
+  /**
+   * An attempt whose dial result is unknown is declared never placed only after this long without a trace. Real
+   * time (it waits out a request in flight): on the sandbox's accelerated clock the runtime stretches it by the
+   * clock's speed, as it does `noTraceGraceMs`.
+   */
   readonly unknownDialGraceMs: number;
   /**
    * The longest a call may last (the agents' maximum conversation duration). Placed calls with no outcome are
@@ -23,7 +27,10 @@ export interface EngineSettings {
    * + this is ended as failed.
    */
   readonly maxCallDurationSecs: number;
-  /** Real seconds per provider second when timing looks at calls: 1, except against the sandbox's fast calls. */
+  /**
+   * Engine seconds per provider second when timing looks at calls: 1, except against the sandbox's fast calls
+   * on a real-time engine clock (on the accelerated clock calls last their simulated length: 1 again).
+   */
   readonly providerTimeScale: number;
   /** A placed call ElevenLabs has no trace of is ended as failed after looks spread over this long. */
   readonly noTraceGraceMs: number;

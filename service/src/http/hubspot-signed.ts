@@ -1,7 +1,7 @@
 import express, { type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../core/app-error.js';
-import type { Clock } from '../core/clock.js';
+import { type Clock, wireNow } from '../core/clock.js';
 import { verifyHubSpotSignature } from '../hubspot/index.js';
 import { parseJsonBody } from './json-body.js';
 
@@ -59,7 +59,8 @@ export function hubspotSigned(options: SignedRequestOptions): RequestHandler[] {
       rawBody,
       headers: req.headers,
       clientSecret: options.clientSecret,
-      nowMs: options.clock.now(),
+      // Signature age is wire time: real time even when the engine's clock runs faster (core/clock.ts).
+      nowMs: wireNow(options.clock),
       allowV2: options.allowV2 ?? false,
     });
     if (!check.ok) throw AppError.unauthorized(`HubSpot signature rejected: ${check.reason}`);

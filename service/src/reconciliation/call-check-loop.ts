@@ -1,4 +1,5 @@
 import { type AttemptJob, attemptJobSchema } from '../core/attempt-job.js';
+import { realSlackMs } from '../core/clock.js';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { queryRows } from '../db/statement.js';
@@ -26,7 +27,7 @@ export const CALL_CHECK_QUEUE = defineQueue('call-check', attemptJobSchema, {
 
 /**
  * A look sent is not sent again for this long, unless its job sets the next look itself: a job that is lost or
- * keeps failing is replaced after it.
+ * keeps failing is replaced after it. Real time (a job's wait for a worker): realSlackMs on an accelerated clock.
  */
 const LOOK_LEASE_MS = 2 * 60_000;
 /** Looks sent per pass; the next pass takes the rest. */
@@ -44,7 +45,7 @@ export async function sendDueCallChecks(
 ): Promise<number> {
   const rows = await queryRows(tx, q.TAKE_DUE_CHECKS, [
     new Date(dueBeforeMs),
-    new Date(deps.clock.now() + LOOK_LEASE_MS),
+    new Date(deps.clock.now() + realSlackMs(deps.clock, LOOK_LEASE_MS)),
     MAX_LOOKS_PER_PASS,
   ]);
   if (rows.length) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { realSlackMs } from '../core/clock.js';
 import { bossDb, type ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
 import { queryRows } from '../db/statement.js';
@@ -16,7 +17,10 @@ export const RECONCILE_SWEEP_QUEUE = defineQueue('outcome-reconcile', z.object({
 
 /** Stored events whose processing job was lost are sent again after this long. */
 const UNPROCESSED_EVENT_AGE_MS = 5 * 60_000;
-/** A placed call's look this late was sent by no worker's call-check loop (none running?): the sweep sends it. */
+/**
+ * A placed call's look this late was sent by no worker's call-check loop (none running?): the sweep sends it. Real
+ * time (the loops' own lateness), so realSlackMs on the sandbox's accelerated clock.
+ */
 const OVERDUE_LOOK_MS = 2 * 60_000;
 
 export interface ReconcileSweepResult {
@@ -39,7 +43,11 @@ export async function reconcileSweep(deps: ServiceDeps): Promise<ReconcileSweepR
         { db: bossDb(tx) },
       );
     }
-    const overdueLooks = await sendDueCallChecks(deps, tx, deps.clock.now() - OVERDUE_LOOK_MS);
+    const overdueLooks = await sendDueCallChecks(
+      deps,
+      tx,
+      deps.clock.now() - realSlackMs(deps.clock, OVERDUE_LOOK_MS),
+    );
     return { requeuedEvents: rows.length, overdueLooks };
   });
   if (result.requeuedEvents || result.overdueLooks)

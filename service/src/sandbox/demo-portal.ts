@@ -179,21 +179,26 @@ function areaAt(index: number): Area {
   return AREAS[index % AREAS.length] as Area;
 }
 
-function cleanPhone(spec: ListSpec, index: number): string {
-  const line = spec.lineBase + Math.floor(index / AREAS.length);
+/** `lineOffset` moves a portal's lines so two organisations' donors have numbers of their own (wraps at 10,000). */
+function cleanPhone(spec: ListSpec, index: number, lineOffset: number): string {
+  const line = (spec.lineBase + Math.floor(index / AREAS.length) + lineOffset) % 10_000;
   return `+1${areaAt(index).code}555${String(line).padStart(4, '0')}`;
 }
 
 /** How the phone is written in the CRM, with the list's data problems mixed in. */
-function phoneFields(spec: ListSpec, index: number): { phone: string | null; mobilephone: string | null } {
-  const e164 = cleanPhone(spec, index);
+function phoneFields(
+  spec: ListSpec,
+  index: number,
+  lineOffset: number,
+): { phone: string | null; mobilephone: string | null } {
+  const e164 = cleanPhone(spec, index, lineOffset);
   const national = `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
   if (spec.messy) {
     if (index % 50 === 13) return { phone: 'call me maybe', mobilephone: null };
     if (index % 50 === 29) return { phone: e164.slice(0, 10), mobilephone: null };
     if (index % 40 === 17) return { phone: null, mobilephone: null };
     if (index % 40 === 23) return { phone: null, mobilephone: e164 };
-    if (index % 45 === 44) return { phone: cleanPhone(spec, index - 1), mobilephone: null };
+    if (index % 45 === 44) return { phone: cleanPhone(spec, index - 1, lineOffset), mobilephone: null };
   } else {
     if (index === 7) return { phone: 'call me maybe', mobilephone: null };
     if (index === 12) return { phone: null, mobilephone: null };
@@ -203,7 +208,7 @@ function phoneFields(spec: ListSpec, index: number): { phone: string | null; mob
   return { phone: e164, mobilephone: null };
 }
 
-function makeContact(seed: number, spec: ListSpec, index: number): DemoContact {
+function makeContact(seed: number, spec: ListSpec, index: number, lineOffset: number): DemoContact {
   const id = String(spec.firstContactId + index);
   const random = randomFor(seed, 'contact', id);
   const area = areaAt(index);
@@ -224,7 +229,7 @@ function makeContact(seed: number, spec: ListSpec, index: number): DemoContact {
       firstname,
       lastname,
       email: `${firstname}.${lastname}.${id}@example.org`.toLowerCase().replace(/'/g, ''),
-      ...phoneFields(spec, index),
+      ...phoneFields(spec, index, lineOffset),
       // Some contacts have no time zone set: the service must infer it from the number or the state.
       hs_timezone: index % 10 === 9 ? null : area.timezone,
       state: area.state,
@@ -253,9 +258,16 @@ function makeList(spec: ListSpec): DemoList {
 }
 
 export function createDemoPortal(
-  options: { seed?: number; portalId?: number; name?: string } = {},
+  options: {
+    seed?: number;
+    portalId?: number;
+    name?: string;
+    /** Added to every phone's line number (the demo and second portals share numbers; other portals do not). */
+    lineOffset?: number;
+  } = {},
 ): DemoPortal {
   const seed = options.seed ?? 1;
+  const lineOffset = options.lineOffset ?? 0;
   const portalId = options.portalId ?? DEMO_PORTAL_ID;
   return {
     portalId,
@@ -272,7 +284,7 @@ export function createDemoPortal(
       if (!/^\d+$/.test(id)) return undefined;
       const n = Number(id);
       const spec = LIST_SPECS.find((s) => n >= s.firstContactId && n < s.firstContactId + s.size);
-      return spec ? makeContact(seed, spec, n - spec.firstContactId) : undefined;
+      return spec ? makeContact(seed, spec, n - spec.firstContactId, lineOffset) : undefined;
     },
   };
 }

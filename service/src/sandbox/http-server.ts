@@ -7,6 +7,11 @@ import { z } from 'zod';
 /** Wall-clock time for the fakes; tests inject one to move time without waiting. */
 export interface SandboxClock {
   now(): number;
+  /**
+   * Real-rate time for what the other end checks against its own clock (signature timestamps, token lifetimes,
+   * rate-limit windows), when it differs from `now` (the accelerated clock); absent: `now`.
+   */
+  readonly wire?: { now(): number };
 }
 
 export const systemClock: SandboxClock = { now: () => Date.now() };

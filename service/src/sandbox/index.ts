@@ -22,6 +22,7 @@ export type { SandboxClock } from './http-server.js';
 export type { FakeHubSpot, FakeHubSpotOptions } from './hubspot/fake-hubspot.js';
 export { startFakeHubSpot } from './hubspot/fake-hubspot.js';
 export type { HubSpotFaultLogEntry, HubSpotFaultSettings } from './hubspot/faults.js';
+export { callTimeScale, clockFromConfig, SANDBOX_CLOCK_PATH } from './sandbox-clock.js';
 export { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 export {
   connectToFakes,
@@ -44,8 +45,24 @@ export interface SandboxOptions {
   readonly concurrencyLimit?: number;
   readonly hubspotRateLimit?: { max: number; windowMs: number } | false;
   readonly clock?: SandboxClock;
+  /** Organisations beyond the second, not connected until they install (SANDBOX_EXTRA_PORTALS). */
+  readonly extraPortals?: number;
   readonly logger: Logger;
 }
+
+/** Names of the extra organisations, in order (SECOND_PORTAL_ID + 1, + 2, ...). */
+const EXTRA_PORTAL_NAMES = [
+  'Harbor Arts Council (sandbox)',
+  'Prairie Literacy Fund (sandbox)',
+  'Summit Youth Orchestra (sandbox)',
+  'Delta River Trust (sandbox)',
+];
+export const MAX_EXTRA_PORTALS = EXTRA_PORTAL_NAMES.length;
+/**
+ * How far an extra portal's phone lines sit from the demo portal's: its small lists and the first thousand of
+ * its 100k list get numbers no other portal has, so the fakes' records tell the organisations apart by number.
+ */
+const EXTRA_PORTAL_LINE_STEP = 500;
 
 /** The sandbox's second organisation (see secondPortal). */
 export const SECOND_PORTAL_ID = DEMO_PORTAL_ID + 1;
@@ -59,6 +76,8 @@ export interface Sandbox {
     readonly accessToken: string;
     readonly lists: readonly Pick<DemoList, 'listId' | 'name' | 'size'>[];
   };
+  /** More organisations (SandboxOptions.extraPortals), each with numbers of its own. */
+  readonly extraPortals: readonly Sandbox['secondPortal'][];
   readonly hubspot: FakeHubSpot;
   readonly secrets: {
     readonly elevenLabsWebhookSecret: string;
@@ -96,6 +115,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     portalId: SECOND_PORTAL_ID,
     name: 'Lakeside Animal Rescue (sandbox)',
   });
+  const extras = EXTRA_PORTAL_NAMES.slice(0, options.extraPortals ?? 0).map((name, i) =>
+    createDemoPortal({
+      seed: seed + 2 + i,
+      portalId: SECOND_PORTAL_ID + 1 + i,
+      name,
+      lineOffset: EXTRA_PORTAL_LINE_STEP * (i + 1),
+    }),
+  );
   const elevenlabs = await startFakeElevenLabs({
     ...(options.webhookUrl === undefined ? {} : { webhookUrl: options.webhookUrl }),
     webhookSecret: secrets.elevenLabsWebhookSecret,
@@ -110,7 +137,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     hubspot = await startFakeHubSpot({
       clientId: secrets.hubspotClientId,
       clientSecret: secrets.hubspotClientSecret,
-      portals: [portal, second],
+      portals: [portal, second, ...extras],
       seed,
       ...(options.hubspotRateLimit === undefined ? {} : { rateLimit: options.hubspotRateLimit }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -120,16 +147,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await elevenlabs.stop();
     throw error;
   }
+  const described = (p: typeof second) => ({
+    portalId: p.portalId,
+    name: p.name,
+    accessToken: p.accessToken,
+    lists: p.lists.map(({ listId, name, size }) => ({ listId, name, size })),
+  });
   return {
     elevenlabs,
     hubspot,
     secrets,
-    secondPortal: {
-      portalId: second.portalId,
-      name: second.name,
-      accessToken: second.accessToken,
-      lists: second.lists.map(({ listId, name, size }) => ({ listId, name, size })),
-    },
+    secondPortal: described(second),
+    extraPortals: extras.map(described),
     demoPortal: {
       portalId: portal.portalId,
       name: portal.name,

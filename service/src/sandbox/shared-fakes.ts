@@ -1,7 +1,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import type { AcceleratedClock } from '../core/accelerated-clock.js';
 import type { Logger } from '../logger.js';
 import type { Sandbox } from './index.js';
+import { clockDefinitionSchema, clockRoutes, followClock } from './sandbox-clock.js';
 
 /**
  * Sandbox fakes as a service process sees them: started by this process, or served by another one (the web or
@@ -40,6 +42,13 @@ export const sandboxFakesInfoSchema = z.object({
     sipPhoneNumberId: z.string(),
   }),
   secondPortal: portalSchema,
+  /** More organisations, not connected until they install (SANDBOX_EXTRA_PORTALS), each with numbers of its own. */
+  extraPortals: z.array(portalSchema).default([]),
+  /**
+   * The accelerated clock every process of the run shares (SANDBOX_CLOCK_*), as it stands when asked; null: real
+   * time. Processes build their engine clock from it (sandbox-clock.ts).
+   */
+  clock: clockDefinitionSchema.nullable().default(null),
 });
 
 export type SandboxFakesInfo = z.infer<typeof sandboxFakesInfoSchema>;
@@ -48,15 +57,25 @@ export interface SandboxFakes {
   readonly info: SandboxFakesInfo;
   /** The fakes themselves when this process started them; null when another process serves them. */
   readonly local: Sandbox | null;
+  /** The shared accelerated clock (this process's own, or following the fakes' process); null: real time. */
+  readonly clock: AcceleratedClock | null;
   /** Where the service listens: ElevenLabs' post-call webhooks and HubSpot's signed calls go there. */
   setServiceUrl(url: string): Promise<void>;
 }
 
 export const SANDBOX_FAKES_PATH = '/__sandbox/fakes';
 
-/** Fakes this process started; `tokenKey` is the key this process stores sandbox portals' tokens under. */
-export function localFakes(sandbox: Sandbox, tokenKey: Buffer): SandboxFakes {
-  const { demoPortal, secondPortal, secrets } = sandbox;
+/**
+ * Fakes this process started; `tokenKey` is the key this process stores sandbox portals' tokens under, `clock`
+ * the accelerated clock they run on (if any).
+ */
+export function localFakes(
+  sandbox: Sandbox,
+  tokenKey: Buffer,
+  clock: AcceleratedClock | null = null,
+): SandboxFakes {
+  const { demoPortal, secondPortal, extraPortals, secrets } = sandbox;
+  const copy = (p: Sandbox['secondPortal']) => ({ ...p, lists: p.lists.map((l) => ({ ...l })) });
   return {
     info: {
       elevenlabsUrl: sandbox.elevenlabs.url,
@@ -65,9 +84,12 @@ export function localFakes(sandbox: Sandbox, tokenKey: Buffer): SandboxFakes {
       secrets: { ...secrets },
       tokenEncryptionKey: tokenKey.toString('hex'),
       demoPortal: { ...demoPortal, lists: demoPortal.lists.map((l) => ({ ...l })) },
-      secondPortal: { ...secondPortal, lists: secondPortal.lists.map((l) => ({ ...l })) },
+      secondPortal: copy(secondPortal),
+      extraPortals: extraPortals.map(copy),
+      clock: clock?.definition() ?? null,
     },
     local: sandbox,
+    clock,
     setServiceUrl: async (url) => {
       sandbox.elevenlabs.setWebhookUrl(`${url}/webhooks/elevenlabs`);
       sandbox.hubspot.setServiceUrl(url);
@@ -84,8 +106,10 @@ const serviceUrlBody = z.object({ url: z.url({ protocol: /^https?$/ }) });
 export function sharedFakesRoutes(fakes: SandboxFakes): Router {
   const router = Router();
   router.get(SANDBOX_FAKES_PATH, (_req, res) => {
-    res.json(fakes.info);
+    // The clock as it stands now: a held clock's epoch is set once it runs.
+    res.json({ ...fakes.info, clock: fakes.clock?.definition() ?? null });
   });
+  router.use(clockRoutes(() => fakes.clock, fakes.local !== null));
   router.put(`${SANDBOX_FAKES_PATH}/service-url`, express.json(), async (req, res, next) => {
     const parsed = serviceUrlBody.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -120,7 +144,7 @@ export async function connectToFakes(
     const answer = await readInfo(infoUrl);
     if (typeof answer !== 'string') {
       logger.info({ fakes: baseUrl, elevenlabs: answer.elevenlabsUrl }, 'using shared sandbox fakes');
-      return remoteFakes(baseUrl, answer);
+      return remoteFakes(baseUrl, answer, logger);
     }
     if (Date.now() > deadline) throw fakesError(infoUrl, answer);
     if (attempt === 1)
@@ -152,10 +176,11 @@ function fakesError(infoUrl: string, failure: string): Error {
   );
 }
 
-function remoteFakes(baseUrl: string, info: SandboxFakesInfo): SandboxFakes {
+function remoteFakes(baseUrl: string, info: SandboxFakesInfo, logger: Logger): SandboxFakes {
   return {
     info,
     local: null,
+    clock: info.clock === null ? null : followClock(baseUrl, info.clock, logger),
     setServiceUrl: async (url) => {
       const res = await fetch(`${baseUrl}${SANDBOX_FAKES_PATH}/service-url`, {
         method: 'PUT',

@@ -5,7 +5,8 @@ import { createHttpApp } from '../http/app.js';
 import { parseEncryptionKey, readOrCreateTokenKey, SANDBOX_TOKEN_KEY_FILE } from '../hubspot/index.js';
 import type { Logger } from '../logger.js';
 import { listenOnLoopback, type SandboxClock } from './http-server.js';
-import { startSandbox } from './index.js';
+import { MAX_EXTRA_PORTALS, startSandbox } from './index.js';
+import { callTimeScale, clockFromConfig } from './sandbox-clock.js';
 import { sandboxProxyRoutes } from './sandbox-proxy-routes.js';
 import { localFakes, type SandboxFakes } from './shared-fakes.js';
 
@@ -33,6 +34,8 @@ export const standaloneFakesEnv = z.object({
   SANDBOX_HUBSPOT_RATE_LIMIT: rateLimit.default(110),
   /** Decides every simulated call's outcome: the same seed replays the same stories. */
   SANDBOX_SEED: z.coerce.number().int().min(0).default(1),
+  /** Organisations beyond the demo and second portals, each with numbers of its own, to install through OAuth. */
+  SANDBOX_EXTRA_PORTALS: z.coerce.number().int().min(0).max(MAX_EXTRA_PORTALS).default(0),
 });
 
 /** Printed once the fakes answer, followed by the URL to give the service processes. */
@@ -60,11 +63,20 @@ export async function startStandaloneFakes(
   const key = config.tokenEncryptionKey
     ? parseEncryptionKey(config.tokenEncryptionKey)
     : await readOrCreateTokenKey(path.join(config.dataDir, SANDBOX_TOKEN_KEY_FILE));
+  const clock = clockFromConfig(config.sandboxClock);
   const sandbox = await startSandbox({
     ...(config.elevenlabs.webhookSecret ? { elevenLabsWebhookSecret: config.elevenlabs.webhookSecret } : {}),
     ...(config.hubspot.clientSecret ? { hubspotClientSecret: config.hubspot.clientSecret } : {}),
     ...(config.hubspot.clientId ? { hubspotClientId: config.hubspot.clientId } : {}),
-    timeScale: own.SANDBOX_TIME_SCALE,
+    // An explicit SANDBOX_TIME_SCALE wins; on an accelerated clock the default is 1 / its speed (calls last their
+    // simulated length in simulated time).
+    timeScale:
+      callTimeScale(
+        config.sandboxClock,
+        (env.SANDBOX_TIME_SCALE ?? '') !== '' ? own.SANDBOX_TIME_SCALE : undefined,
+      ) ?? own.SANDBOX_TIME_SCALE,
+    extraPortals: own.SANDBOX_EXTRA_PORTALS,
+    ...(clock === null ? {} : { clock }),
     concurrencyLimit: own.SANDBOX_CONCURRENCY_LIMIT,
     hubspotRateLimit:
       own.SANDBOX_HUBSPOT_RATE_LIMIT === false
@@ -75,7 +87,7 @@ export async function startStandaloneFakes(
     logger: logger.child({ component: 'sandbox' }),
   });
   try {
-    const fakes = localFakes(sandbox, key);
+    const fakes = localFakes(sandbox, key, clock);
     const app = createHttpApp({ logger, readiness: [], routers: [sandboxProxyRoutes(fakes)] });
     const server = await listenOnLoopback(app, own.SANDBOX_FAKES_PORT);
     return {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../core/app-error.js';
+import { wireNow } from '../core/clock.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { execute, queryRow } from '../db/statement.js';
 import { ElevenLabsApiError } from '../elevenlabs/index.js';
@@ -33,7 +34,8 @@ export async function createVoicePreview(
   linkKey: Buffer,
   request: { portalId: number; userId: number | null; voiceId: string; text: string },
 ): Promise<PreviewLink> {
-  const now = deps.clock.now();
+  // Wire time: a link's life is for a person to open it, real minutes however fast the sandbox's clock runs.
+  const now = wireNow(deps.clock);
   await execute(deps.pool, q.PURGE_EXPIRED, [new Date(now)]);
   const textSha256 = createHash('sha256').update(request.text).digest('hex');
   const reusable = await queryRow(deps.pool, q.REUSABLE_PREVIEW, [
@@ -115,7 +117,7 @@ export async function openVoicePreview(
   linkKey: Buffer,
   link: { readonly id: string; readonly expires: string; readonly sig: string },
 ): Promise<PreviewLookup> {
-  const now = deps.clock.now();
+  const now = wireNow(deps.clock);
   if (!UUID.test(link.id)) return { kind: 'invalid' };
   const check = checkPreviewLink(linkKey, link, now);
   if (check === 'bad_signature') return { kind: 'invalid' };

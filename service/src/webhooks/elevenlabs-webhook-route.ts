@@ -1,5 +1,5 @@
 import { type Request, Router } from 'express';
-import type { Clock } from '../core/clock.js';
+import { type Clock, wireNow } from '../core/clock.js';
 import { parseJsonText } from '../core/json-text.js';
 import type { Metrics } from '../core/metrics.js';
 import { beginSignatureCheck, SIGNATURE_HEADER } from '../elevenlabs/index.js';
@@ -13,7 +13,10 @@ const HEAD_BYTES = 4096;
 export interface WebhookRouteOptions {
   readonly secret: string;
   readonly writer: EventWriter;
-  /** Signature timestamps are checked against the engine's clock (the sandbox's fake signs with the same one). */
+  /**
+   * Signature timestamps are checked against the engine's clock's wire time (the sandbox's fake signs with the same
+   * one): the engine's own time, or real time when the sandbox's clock runs faster.
+   */
   readonly clock: Clock;
   readonly metrics?: Metrics;
 }
@@ -32,7 +35,7 @@ export function elevenLabsWebhookRoutes(options: WebhookRouteOptions): Router {
       const check = beginSignatureCheck({
         header: req.get(SIGNATURE_HEADER),
         secret: options.secret,
-        nowMs: options.clock.now(),
+        nowMs: wireNow(options.clock),
       });
       if (!check.ok) {
         req.resume(); // discard the body unread

@@ -1,4 +1,5 @@
 import type { CampaignStatus } from '@fundraising/shared';
+import { realSlackMs } from '../core/clock.js';
 import type { ServiceDeps } from '../core/deps.js';
 import { withTransaction } from '../db/pool.js';
 import { queryRows } from '../db/statement.js';
@@ -16,7 +17,7 @@ import { settleForContacts, settleNotCalled } from './settle.js';
  *   retries ran out) get their job again. Expiry bounds how long any enrolment is retried.
  */
 
-/** Well past the debounce and a run: a row this old that no run touched was missed. */
+/** Well past the debounce and a run (real time: realSlackMs): a row this old that no run touched was missed. */
 export const STRANDED_AFTER_MS = 5 * 60_000;
 const BATCH = 1_000;
 
@@ -70,7 +71,9 @@ export async function sweepWorkflowEnrolments(deps: ServiceDeps): Promise<SweepS
     (n, r) => n + r.n,
     0,
   );
-  const stranded = await queryRows(deps.pool, q.STRANDED_PORTALS, [new Date(now - STRANDED_AFTER_MS)]);
+  const stranded = await queryRows(deps.pool, q.STRANDED_PORTALS, [
+    new Date(now - realSlackMs(deps.clock, STRANDED_AFTER_MS)),
+  ]);
   for (const portal of stranded) {
     const portalId = Number(portal.portal_id);
     if (portal.received) await enqueueEnrol(deps.boss, null, portalId, 0);

@@ -386,6 +386,33 @@ describe('placing a call', () => {
     expect(clock.sleeps).toEqual([1_000]); // the second dial waited 1 / (1 dial per second)
   });
 
+  it('does not dial when the window closes while the attempt waits for its pacing slot', async () => {
+    // Half a second before 21:00 in New York: both contacts are claimed inside the legal hours, the second then
+    // waits a second for the caller number's slot, and the window has closed when it would dial.
+    clock.set(Date.parse('2026-12-02T01:59:59.500Z'));
+    const campaign = await insertCampaign(db.pool, {
+      portalId: PORTAL,
+      dialsPerSecond: 1,
+      concurrencyCap: 5,
+    });
+    await insertContacts(db.pool, PORTAL, campaign, [{ phone: usPhone(1) }, { phone: usPhone(2) }]);
+    await dispatchTick(deps);
+    const ids = (
+      await db.pool.query<{ id: string }>('SELECT id::text FROM call_attempts ORDER BY claimed_at, id')
+    ).rows;
+    expect(ids).toHaveLength(2);
+    clock.sleeps.length = 0;
+    for (const { id } of ids) await placeCall(deps, { attemptId: id, portalId: PORTAL });
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(elevenlabs.dials).toHaveLength(1);
+    const waiting = await db.pool.query<{ wait_reason: string | null; next_attempt_at: Date | null }>(
+      `SELECT wait_reason, next_attempt_at FROM campaign_contacts WHERE state = 'queued'`,
+    );
+    expect(waiting.rows).toEqual([
+      { wait_reason: 'outside_window', next_attempt_at: new Date('2026-12-02T13:00:00Z') }, // 08:00 Wednesday
+    ]);
+  });
+
   it('the sweep releases a claim whose job was lost, and sends a stale dialing attempt to reconciliation', async () => {
     const claimed = await claimedAttempt();
     clock.advance(31 * 60_000);

@@ -89,6 +89,23 @@ describe('creating a campaign', () => {
     const ready = await findCampaign(db.pool, portalId, created.id);
     expect(ready).toMatchObject({ importDone: 20, importTotal: 20 });
   });
+
+  it("starts at the engine's now, not the database's, unless told otherwise", async () => {
+    // The engine's clock is not Postgres' (a shifted or accelerated sandbox clock): a campaign stamped with the
+    // database's now() would wait for that instant, or start before the engine's.
+    clock.set(Date.parse('2027-03-16T15:00:00Z'));
+    try {
+      const created = await createCampaign(service.engine, portalId, valid);
+      expect(created.startsAt.toISOString()).toBe('2027-03-16T15:00:00.000Z');
+      const later = await createCampaign(service.engine, portalId, {
+        ...valid,
+        startsAt: '2027-04-01T12:00:00Z',
+      });
+      expect(later.startsAt.toISOString()).toBe('2027-04-01T12:00:00.000Z');
+    } finally {
+      clock.set(TUESDAY_AFTERNOON_NY);
+    }
+  });
 });
 
 describe('controlling a campaign', () => {

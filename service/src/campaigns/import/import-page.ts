@@ -68,6 +68,17 @@ export async function decideSkips(
   contacts: readonly NormalizedContact[],
 ): Promise<NormalizedContact[]> {
   const phones = [...new Set(contacts.flatMap((c) => (c.phoneE164 === null ? [] : [c.phoneE164])))];
+  // Do-not-call is the person's wish, and the CRM may hold the person twice: a contact flagged do-not-call puts its
+  // number on the portal's list, as the same property change arriving by webhook does (same reason and source, so
+  // clearing the property clears it), and no other record with that number is called. Found by the full-loop
+  // proof: a duplicate record of a flagged donor was dialled in every portal.
+  const flagged = contacts.filter((c) => c.doNotCall && c.phoneE164 !== null);
+  if (flagged.length > 0)
+    await execute(client, q.SUPPRESS_FLAGGED, [
+      portalId,
+      flagged.map((c) => c.phoneE164 ?? ''),
+      flagged.map((c) => c.contactId),
+    ]);
   const suppressed = await phonesIn(client, q.SUPPRESSED_PHONES, [portalId, phones]);
   const taken = await phonesIn(client, q.TAKEN_PHONES, [campaignId, phones]);
   return contacts.map((contact) => {

@@ -29,6 +29,8 @@ export interface NormalizedContact {
   readonly firstName: string | null;
   readonly variables: Record<string, string>;
   readonly skipReason: SkipReason | null;
+  /** The CRM's do-not-call property is set: the number goes on the portal's list (import-page.ts, decideSkips). */
+  readonly doNotCall: boolean;
 }
 
 /**
@@ -130,7 +132,8 @@ export async function normalizeContact(
   const { zones, source } = await zonesFor(text(properties.hs_timezone), phoneE164, campaign.defaultTimeZone);
 
   let skipReason: SkipReason | null = 'reason' in phone ? phone.reason : null;
-  if (isTrue(properties[campaign.dncProperty])) skipReason = strongerReason(skipReason, 'suppressed');
+  const doNotCall = isTrue(properties[campaign.dncProperty]);
+  if (doNotCall) skipReason = strongerReason(skipReason, 'suppressed');
   if (campaign.requireConsent && !isTrue(properties[campaign.consentProperty]))
     skipReason = strongerReason(skipReason, 'no_consent');
   if (source === 'none' || zones.length === 0) skipReason = strongerReason(skipReason, 'no_time_zone');
@@ -144,5 +147,6 @@ export async function normalizeContact(
     firstName: text(properties.firstname),
     variables: variablesOf(properties, campaign.variableProperties),
     skipReason,
+    doNotCall,
   };
 }

@@ -18,6 +18,13 @@ export const SUPPRESSED_PHONES = sql<{ phone_e164: string }, [portalId: number, 
    WHERE EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.portal_id = $1 AND s.phone_e164 IN (p.phone, erased_phone_digest($1, p.phone)))`);
 
+/** Numbers of contacts the CRM flags do-not-call, onto the portal's list (as a webhook's property change puts them). */
+export const SUPPRESS_FLAGGED = sql<never, [portalId: number, phones: string[], contactIds: string[]]>(`
+  INSERT INTO suppressions (portal_id, phone_e164, reason, source)
+  SELECT DISTINCT ON (x.phone) $1, x.phone, 'hubspot_property', x.contact_id
+    FROM unnest($2::text[], $3::text[]) AS x(phone, contact_id)
+  ON CONFLICT (portal_id, phone_e164) DO NOTHING`);
+
 /**
  * Of these numbers, the ones a callable contact of the campaign already has. Served by the partial unique index
  * on (campaign_id, phone_e164) WHERE state <> 'skipped'.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { realSlackMs } from '../../core/clock.js';
 import { bossDb, type ServiceDeps } from '../../core/deps.js';
 import { withTransaction } from '../../db/pool.js';
 import { execute, queryRows } from '../../db/statement.js';
@@ -13,6 +14,10 @@ export const SWEEP_QUEUE = defineQueue('engine-sweep', z.object({}).passthrough(
   expireInSeconds: 300,
 });
 
+/**
+ * These bound real processes (a job waiting for a worker, a worker's death), so they are real time: on the
+ * sandbox's accelerated clock they are that many real minutes (realSlackMs), not simulated ones.
+ */
 /** A claim is only a reservation (no request was sent), so an old one can be released safely. */
 const STALE_CLAIM_MS = 10 * 60_000;
 /** A worker that died after committing `dialing` and whose job was lost: the call may exist. */
@@ -35,13 +40,14 @@ export interface SweepResult {
 export async function sweepStuckAttempts(deps: ServiceDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const at = new Date(now);
+  const older = (ms: number) => new Date(now - realSlackMs(deps.clock, ms));
   return withTransaction(deps.pool, async (tx) => {
-    const released = await queryRows(tx, q.RELEASE_STALE_CLAIMS, [new Date(now - STALE_CLAIM_MS), at]);
+    const released = await queryRows(tx, q.RELEASE_STALE_CLAIMS, [older(STALE_CLAIM_MS), at]);
     if (released.length) {
       await execute(tx, q.REQUEUE_RELEASED_CONTACTS, [released.map((r) => r.campaign_contact_id), at]);
     }
-    const toUnknown = await queryRows(tx, q.STALE_DIALING_TO_UNKNOWN, [new Date(now - STALE_DIALING_MS), at]);
-    const staleUnknown = await queryRows(tx, q.STALE_UNKNOWN, [new Date(now - STALE_UNKNOWN_MS)]);
+    const toUnknown = await queryRows(tx, q.STALE_DIALING_TO_UNKNOWN, [older(STALE_DIALING_MS), at]);
+    const staleUnknown = await queryRows(tx, q.STALE_UNKNOWN, [older(STALE_UNKNOWN_MS)]);
     const reconcile = [...toUnknown, ...staleUnknown];
     if (reconcile.length) {
       await execute(tx, q.TOUCH_ATTEMPTS, [reconcile.map((r) => r.id), at]);

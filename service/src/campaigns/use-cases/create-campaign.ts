@@ -72,7 +72,9 @@ export async function createCampaign(
       input.concurrencyCap,
       input.dailyCap,
       input.dialsPerSecond,
-      input.startsAt ?? null,
+      // Starts now on the engine's clock unless told otherwise (Postgres' now() is real time, which a shifted or
+      // accelerated engine clock is not: a campaign would wait for that instant, or start before its clock's now).
+      input.startsAt ?? new Date(deps.clock.now()).toISOString(),
       input.consent.required,
       input.consent.property,
       input.doNotCallProperty,

@@ -1,3 +1,4 @@
+import { wireNow } from '../../core/clock.js';
 import { signElevenLabsPayload } from '../../elevenlabs/index.js';
 import type { Logger } from '../../logger.js';
 import { isoAt, type SandboxClock } from '../http-server.js';
@@ -90,6 +91,8 @@ export class WebhookSender {
   ): Promise<{ at: string; status: number | null; error: string | null }> {
     const now = this.options.clock.now();
     const at = isoAt(now);
+    // The receiver checks the timestamp's age against real latency, not simulated time.
+    const signedAt = wireNow(this.options.clock);
     const url = this.url;
     if (url === undefined) return { at, status: null, error: 'no webhook URL configured' };
     const raw = JSON.stringify(body);
@@ -98,7 +101,11 @@ export class WebhookSender {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'ElevenLabs-Signature': signElevenLabsPayload(raw, this.options.secret, Math.floor(now / 1000)),
+          'ElevenLabs-Signature': signElevenLabsPayload(
+            raw,
+            this.options.secret,
+            Math.floor(signedAt / 1000),
+          ),
           'user-agent': 'ElevenLabs-Webhooks (sandbox)',
         },
         body: raw,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { wireNow } from '../../core/clock.js';
 import type { Logger } from '../../logger.js';
 import type { DemoPortal } from '../demo-portal.js';
 import { listenOnLoopback, type SandboxClock, systemClock } from '../http-server.js';
@@ -133,7 +134,8 @@ function authenticate(ctx: HubSpotContext, limiter: RollingWindowLimiter | null)
         'The OAuth token used to make this call is invalid.',
       );
     }
-    const now = ctx.clock.now();
+    // Token lifetimes and the rate limit's window are wire time (real time on an accelerated clock).
+    const now = wireNow(ctx.clock);
     if (info.expiresAtMs !== null && now >= info.expiresAtMs) {
       const ago = Math.floor((now - info.expiresAtMs) / 1000);
       return hubspotError(
@@ -153,7 +155,7 @@ function authenticate(ctx: HubSpotContext, limiter: RollingWindowLimiter | null)
       });
       if (remaining < 0) {
         ctx.record.rateLimited.push({
-          at: new Date(now).toISOString(),
+          at: new Date(ctx.clock.now()).toISOString(),
           portalId: portal.portal.portalId,
           method: req.method,
           path: req.path,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
+import { wireNow } from '../../core/clock.js';
 import { isoAt } from '../http-server.js';
 import { hubspotError } from './errors.js';
 import { type HubSpotContext, SANDBOX_SCOPES } from './state.js';
@@ -46,7 +47,8 @@ function grant(ctx: HubSpotContext, portalId: number, refreshToken: string) {
   ctx.tokens.set(accessToken, {
     portalId,
     scopes: SANDBOX_SCOPES,
-    expiresAtMs: ctx.clock.now() + ACCESS_TOKEN_TTL_SECS * 1000,
+    // Token lifetimes are wire time: on an accelerated clock a 30-minute token would expire in seconds.
+    expiresAtMs: wireNow(ctx.clock) + ACCESS_TOKEN_TTL_SECS * 1000,
   });
   return {
     token_type: 'bearer',
@@ -121,7 +123,7 @@ export function hubspotOAuthRoutes(ctx: HubSpotContext): Router {
     const info = ctx.tokens.get(token);
     const portal = info ? ctx.portals.get(info.portalId) : undefined;
     const remaining =
-      info?.expiresAtMs == null ? 315_360_000 : Math.floor((info.expiresAtMs - ctx.clock.now()) / 1000);
+      info?.expiresAtMs == null ? 315_360_000 : Math.floor((info.expiresAtMs - wireNow(ctx.clock)) / 1000);
     if (!info || !portal || remaining <= 0)
       return hubspotError(res, 404, 'OBJECT_NOT_FOUND', 'Token not found');
     return res.json({

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { wireNow } from '../../core/clock.js';
 import { signHubSpotRequestV3 } from '../../hubspot/index.js';
 import type { HubSpotContext } from './state.js';
 
@@ -48,7 +49,7 @@ export function signServiceCall(
     uri: url.toString(),
     rawBody: body,
     clientSecret: ctx.clientSecret,
-    timestampMs: call.timestampMs ?? ctx.clock.now(),
+    timestampMs: call.timestampMs ?? wireNow(ctx.clock),
   });
   return {
     method,

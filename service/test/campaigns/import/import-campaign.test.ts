@@ -115,6 +115,33 @@ describe('importing the 250-contact demo list', () => {
     await h.db.pool.query('DELETE FROM suppressions WHERE portal_id = $1', [PORTAL_ID]);
   });
 
+  it("puts a do-not-call contact's number on the portal's list, so a duplicate record of that person is not called", async () => {
+    // Contact 10134 is flagged do-not-call in HubSpot; 10135 is another record with the same number.
+    const campaignId = await insertCampaign(h.db.pool, { listId: spring.listId });
+    await importCampaign(h.deps(), job(campaignId));
+    const rows = await h.db.pool.query<{
+      contact_id: string;
+      skip_reason: string | null;
+      phone_e164: string;
+    }>(
+      `SELECT contact_id, skip_reason, phone_e164 FROM campaign_contacts
+        WHERE campaign_id = $1 AND contact_id IN ('10134', '10135') ORDER BY contact_id`,
+      [campaignId],
+    );
+    expect(rows.rows.map((r) => [r.contact_id, r.skip_reason])).toEqual([
+      ['10134', 'suppressed'],
+      ['10135', 'suppressed'],
+    ]);
+    expect(rows.rows[0]?.phone_e164).toBe(rows.rows[1]?.phone_e164);
+    const listed = await h.db.pool.query(
+      'SELECT reason, source FROM suppressions WHERE portal_id = $1 AND phone_e164 = $2',
+      [PORTAL_ID, rows.rows[0]?.phone_e164],
+    );
+    // The same entry a do-not-call property change by webhook makes: clearing the property clears it.
+    expect(listed.rows).toEqual([{ reason: 'hubspot_property', source: '10134' }]);
+    await h.db.pool.query('DELETE FROM suppressions WHERE portal_id = $1', [PORTAL_ID]);
+  });
+
   it('reads contacts 100 at a time across memberships pages: pages + ceil(n/100) requests', async () => {
     const campaignId = await insertCampaign(h.db.pool, { listId: spring.listId });
     const since = h.fake.record.requests.length;

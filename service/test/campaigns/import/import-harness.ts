@@ -172,6 +172,18 @@ export async function expectedCounts(
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const callable = new Set<string>();
+  const e164 = (p: Record<string, string | null>) =>
+    [p.phone, p.mobilephone]
+      .filter((v): v is string => (v ?? '').trim() !== '')
+      .map((v) => parsePhoneNumberFromString(v, 'US'))
+      .find((parsed) => parsed?.isValid())?.number;
+  // A number whose contact is flagged do-not-call is on the portal's list for every record that has it.
+  const flagged = new Set<string>();
+  for (let i = 0; i < list.size; i++) {
+    const p = demoPortal.contact(list.memberAt(i).recordId)?.properties;
+    const phone = p ? e164(p) : undefined;
+    if (p?.fundraising_do_not_call === 'true' && phone !== undefined) flagged.add(phone);
+  }
   for (let i = 0; i < list.size; i++) {
     const p = demoPortal.contact(list.memberAt(i).recordId)?.properties;
     if (!p) continue;
@@ -183,7 +195,8 @@ export async function expectedCounts(
     let outcome: SkipReason | 'imported' = 'imported';
     if (written.length === 0) outcome = 'no_phone';
     else if (phone === undefined) outcome = 'invalid_phone';
-    else if (p.fundraising_do_not_call === 'true' || suppressedPhones.has(phone)) outcome = 'suppressed';
+    else if (p.fundraising_do_not_call === 'true' || suppressedPhones.has(phone) || flagged.has(phone))
+      outcome = 'suppressed';
     else if (p.ai_call_consent !== 'true') outcome = 'no_consent';
     else if (source === 'none') outcome = 'no_time_zone';
     else if (callable.has(phone)) outcome = 'duplicate_phone';
