@@ -31,7 +31,10 @@ export interface Cluster {
   readonly webUrl: string;
   readonly fakes: TsProcess;
   readonly web: TsProcess;
+  /** The workers now running (or starting), by slot. */
   readonly workers: readonly TsProcess[];
+  /** Starts a fresh worker in `slot`, whose process must have exited (fault runs kill and replace workers). */
+  replaceWorker(slot: number): TsProcess;
   /** Last lines of every process, for a failure message. */
   output(): string;
   /** SIGTERM to every process still running (workers, web, then the fakes), SIGKILL after a grace period. */
@@ -73,16 +76,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     started.push(web);
     named.push(['web', web]);
     const webUrl = await web.ready;
-    const workers = Array.from({ length: options.workers }, (_, index) => {
+    const startWorker = (index: number) => {
       const worker = startTsProcess(SERVICE_SCRIPT, serviceEnv('worker'), SERVICE_READY_MARKER);
       const listen = options.onWorkerLine;
       if (listen) worker.onLine((line) => listen(index, line));
       started.push(worker);
       named.push([`worker ${index}`, worker]);
       return worker;
-    });
+    };
+    const workers = Array.from({ length: options.workers }, (_, index) => startWorker(index));
     await Promise.all(workers.map((w) => w.ready));
-    return { fakesUrl, webUrl, fakes, web, workers, output, stop };
+    const replaceWorker = (slot: number) => {
+      const fresh = startWorker(slot);
+      workers[slot] = fresh;
+      return fresh;
+    };
+    return { fakesUrl, webUrl, fakes, web, workers, replaceWorker, output, stop };
   } catch (error) {
     const message = `${error instanceof Error ? error.message : String(error)}\n${output()}`;
     await stop();
