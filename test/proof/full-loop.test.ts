@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { STRESS } from '../helpers/stress.js';
@@ -13,6 +15,8 @@ import { CLOCK_START, FIRST_DST_CHANGE, loopPlan } from './loop-plan.js';
  * invariant checked on what the fake ElevenLabs and the fake HubSpot recorded. Quick in `npm test`, hundreds of
  * contacts under `npm run test:stress`.
  */
+
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 /** Real time a dial may take from the engine's last check to the provider on a loaded machine (GC, CPU). */
 const REAL_DIAL_LAG_MS = 2_000;
@@ -82,6 +86,13 @@ describe(`the full loop, ${STRESS ? 'full' : 'quick'} form`, () => {
           `last call ended ${new Date(lastEnd).toISOString()}\n${describeReport(report)}`,
       );
 
+      if (report.violations.length > 0) {
+        // Everything the checker saw, for working out what happened (and for re-running the checker on it).
+        await mkdir(ARTIFACTS, { recursive: true });
+        const file = path.join(ARTIFACTS, `full-loop-${Date.now()}.json`);
+        await writeFile(file, JSON.stringify({ records, inputs, report }, null, 1));
+        console.log(`full loop: records and inputs written to ${file}`);
+      }
       expect(report.violations, describeReport(report)).toEqual([]);
       // The run really exercised the rules: it cannot pass by doing nothing.
       for (const c of inputs.campaigns)

@@ -87,6 +87,8 @@ export const NEXT_PENDING = sql<
 export const CONTACT_FACTS = sql<
   {
     contact_id: string;
+    /** The contact's latest ended attempt, whose values these are. */
+    latest_attempt_id: string;
     outcome: string;
     started_at_ms: unknown;
     ended_at: Date | null;
@@ -100,7 +102,8 @@ export const CONTACT_FACTS = sql<
   [portalId: number, contactIds: readonly string[]]
 >(`
   WITH latest AS (
-    SELECT DISTINCT ON (a.contact_id) a.contact_id, a.outcome, a.outcome_detail->'startedAtMs' AS started_at_ms,
+    SELECT DISTINCT ON (a.contact_id) a.contact_id, a.id::text AS attempt_id, a.outcome,
+           a.outcome_detail->'startedAtMs' AS started_at_ms,
            a.ended_at, a.placed_at, a.dial_started_at
       FROM call_attempts a
      WHERE a.portal_id = $1 AND a.contact_id = ANY($2::text[]) AND a.status = 'ended' AND a.outcome IS NOT NULL
@@ -127,7 +130,7 @@ export const CONTACT_FACTS = sql<
                           AND NOT x.do_not_call AND x.changed_at >= a.ended_at)
      GROUP BY a.contact_id
   )
-  SELECT l.contact_id, l.outcome, l.started_at_ms, l.ended_at, l.placed_at, l.dial_started_at,
+  SELECT l.contact_id, l.attempt_id AS latest_attempt_id, l.outcome, l.started_at_ms, l.ended_at, l.placed_at, l.dial_started_at,
          p.amount AS pledge_amount, p.frequency AS pledge_frequency,
          coalesce(t.attempts, 0) AS attempts, coalesce(d.properties, '{}') AS dnc_properties
     FROM latest l

@@ -53,11 +53,19 @@ export async function writeContacts(
   const perContact = new Map<string, PartOutcome>();
   for (const facts of rows) {
     if (!(CALL_OUTCOMES as readonly string[]).includes(facts.outcome as CallOutcome)) continue;
+    // The properties are the latest call's. When that call is not among these rows, its own row carries these
+    // same values (it ended after this run took its rows, or an earlier run wrote it): writing them here too would
+    // write them twice. Seen by the full-loop proof: a call ending a few ms into a run was written by two runs.
+    if (!(byContact.get(facts.contact_id) ?? []).some((w) => w.attemptId === facts.latest_attempt_id)) {
+      perContact.set(facts.contact_id, { kind: 'done' });
+      continue;
+    }
     updates.push({ id: facts.contact_id, properties: contactProperties(facts) });
   }
   const writable = new Set(updates.map((u) => u.id));
   for (const id of byContact.keys()) {
-    if (!writable.has(id)) perContact.set(id, { kind: 'rejected', error: 'no outcome to write' });
+    if (!writable.has(id) && !perContact.has(id))
+      perContact.set(id, { kind: 'rejected', error: 'no outcome to write' });
   }
   await updateIsolating(ctx.client, updates, perContact);
   for (const [contactId, list] of byContact) {

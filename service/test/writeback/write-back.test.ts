@@ -278,6 +278,44 @@ describe('write-back of finished calls to HubSpot', () => {
   });
 });
 
+describe('a contact whose next call ends during a run', () => {
+  it('is written once, by the run that has the latest call, not also by the run already under way', async () => {
+    h = await startWritebackHarness();
+    const harness = h;
+    const second = await insertCampaign(h.db.pool, { portalId: PORTAL_ID });
+    await seedFinishedAttempts(h, ['busy'], { contactIds: ['10007'] });
+    let later: Awaited<ReturnType<typeof seedFinishedAttempts>> = [];
+    const real = h.hubspot.forPortal(PORTAL_ID);
+    const deps = {
+      ...h.deps,
+      hubspot: {
+        forPortal: () => ({
+          ...real,
+          // The contact's next call ends after this run took its rows, before it writes the contact.
+          createCalls: async (calls: Parameters<typeof real.createCalls>[0]) => {
+            if (later.length === 0)
+              later = await seedFinishedAttempts(harness, ['declined'], {
+                contactIds: ['10007'],
+                campaignId: second,
+                offsetMs: 3_600_000,
+              });
+            return real.createCalls(calls);
+          },
+        }),
+      },
+    };
+
+    await expect(writebackPortal(deps, PORTAL_ID)).resolves.toMatchObject({ rows: 1, done: 1 });
+    await expect(writebackPortal(h.deps, PORTAL_ID)).resolves.toMatchObject({ rows: 1, done: 1 });
+
+    expect(h.fake.record.calls).toHaveLength(2);
+    const writes = h.fake.record.propertyWrites.filter((w) => w.contactId === '10007');
+    expect(writes.map((w) => w.properties[CONTACT_PROPERTY.lastCallDate])).toEqual([
+      new Date(later[0]?.detail.startedAtMs ?? 0).toISOString(),
+    ]);
+  });
+});
+
 describe('rows HubSpot refuses', () => {
   it('keeps a call to a deleted contact as failed and lands the rest of its batch', async () => {
     h = await startWritebackHarness();
