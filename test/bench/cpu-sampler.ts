@@ -2,8 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * Where the machine's CPU went during a measurement, from Linux's /proc: the whole machine, the Postgres server's
- * processes (every process named `postgres` on the machine: run the benchmark on a machine of its own), and given
- * processes (the service's). Says which of them a throughput figure was limited by. Zeros elsewhere than Linux.
+ * processes (the benchmark's own server when its postmaster is known, else every process named `postgres` on the
+ * machine: other test runs' clusters would count too), and given processes (the service's). Says which of them a
+ * throughput figure was limited by. Zeros elsewhere than Linux.
  */
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every mainstream Linux). */
@@ -27,18 +28,43 @@ export interface CpuUse {
   readonly cores: (pids: readonly number[]) => number;
 }
 
-async function processTicks(pid: number | string): Promise<number | null> {
+async function statFields(pid: number | string): Promise<string[] | null> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null; // gone, or not Linux
   }
 }
 
-export async function cpuSnapshot(pids: readonly number[]): Promise<CpuSnapshot> {
+async function processTicks(pid: number | string): Promise<number | null> {
+  const fields = await statFields(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : null; // utime + stime (fields 14 and 15)
+}
+
+/** The parent of a process (for a Postgres backend: its postmaster); null when unknown. */
+export async function parentPid(pid: number): Promise<number | null> {
+  const fields = await statFields(pid);
+  return fields ? Number(fields[1]) : null; // ppid (field 4)
+}
+
+/**
+ * The postmaster of a backend of ours (SELECT pg_backend_pid()), when that server runs on this machine: a
+ * `postgres` process whose parent is one too. Null for a server elsewhere (its pid means nothing here).
+ */
+export async function localPostmaster(backendPid: number): Promise<number | null> {
+  const comm = async (pid: number) => (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  if ((await comm(backendPid)) !== 'postgres') return null;
+  const parent = await parentPid(backendPid);
+  return parent !== null && (await comm(parent)) === 'postgres' ? parent : null;
+}
+
+/**
+ * `postmaster`: the server whose processes count as Postgres (it and its children); without it every process
+ * named postgres on the machine counts.
+ */
+export async function cpuSnapshot(pids: readonly number[], postmaster?: number | null): Promise<CpuSnapshot> {
   const atMs = Date.now();
   let machineBusy = 0;
   let machineTotal = 0;
@@ -51,7 +77,10 @@ export async function cpuSnapshot(pids: readonly number[]): Promise<CpuSnapshot>
     for (const entry of await readdir('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
-      if (comm.trim() === 'postgres') postgres.set(Number(entry), (await processTicks(entry)) ?? 0);
+      if (comm.trim() !== 'postgres') continue;
+      const pid = Number(entry);
+      if (postmaster && pid !== postmaster && (await parentPid(pid)) !== postmaster) continue;
+      postgres.set(pid, (await processTicks(entry)) ?? 0);
     }
   } catch {
     // Not Linux: no figures.

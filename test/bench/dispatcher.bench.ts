@@ -5,7 +5,7 @@ import { createPool, type Pool } from '../../service/src/db/pool.js';
 import { createLogger } from '../../service/src/logger.js';
 import { TUESDAY_AFTERNOON_NY } from '../helpers/campaign-fixtures.js';
 import { engineDeps, ManualClock } from '../helpers/engine.js';
-import { type Benchmark, type Figure, ms, summarise, type Target } from './bench-types.js';
+import { type Benchmark, type Figure, type Headline, ms, summarise, type Target } from './bench-types.js';
 import { measureTicks, type TickSamples } from './dispatcher-measure.js';
 import { addDialsToday, seedCampaigns } from './dispatcher-seed.js';
 import { StatementTimer } from './statement-timer.js';
@@ -70,7 +70,11 @@ export const dispatcherBenchmark: Benchmark = {
           ...phaseFigures('fresh', fresh),
           ...phaseFigures('busy day', busy),
         ],
-        targets: [phaseTarget(`tick median, ${SLOTS} slots`, fresh), phaseTarget(`same, ${busyLabel}`, busy)],
+        headlines: [
+          ...phaseHeadlines('fresh', fresh),
+          ...phaseHeadlines(`busy day (${dials.toLocaleString('en-US')} dials today)`, busy),
+        ],
+        targets: [claimsTarget('fresh', fresh), claimsTarget(busyLabel, busy)],
         notes: [
           `${SHAPE.campaigns} active campaigns in ${SHAPE.portals} portals, ${SHAPE.contactsPerCampaign} queued contacts ` +
             'each over 4 US zones, due times spread over the previous day; window every day 08:00-21:00; ' +
@@ -84,7 +88,7 @@ export const dispatcherBenchmark: Benchmark = {
             'earlier today (what the daily-cap count reads), plus the fresh phase’s own.',
           'Baselines, interleaved with the ticks: a bare SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100 on one ' +
             'campaign (rolled back), a pg-boss insert of 100 jobs in a transaction, one SELECT 1 round trip.',
-          `A target also fails if any measured tick claimed fewer than ${SLOTS} contacts.`,
+          `A target fails if any measured tick claimed fewer than ${SLOTS} contacts.`,
           `Server: ${Object.entries(server)
             .map(([k, v]) => `${k}=${v}`)
             .join(', ')}.`,
@@ -126,14 +130,56 @@ function phaseFigures(phase: string, s: TickSamples): Figure[] {
   ];
 }
 
-function phaseTarget(label: string, s: TickSamples): Target {
-  const median = summarise(s.tick).median;
-  return {
-    label,
-    measured: ms(median),
-    limit: TARGET_MS,
+/** The tick's median (with the goal) and p95 (for context), beside its two essential statements run bare. */
+function phaseHeadlines(phase: string, s: TickSamples): Headline[] {
+  const tick = summarise(s.tick);
+  const bare = summarise(s.bareClaim).median + summarise(s.bossInsert).median;
+  const baseline = {
+    value: ms(bare),
     unit: 'ms',
-    pass: median < TARGET_MS && Math.min(...s.claims) === SLOTS,
+    what: `bare claim of ${SLOTS} + pg-boss insert of ${SLOTS}, medians`,
+    source: 'same run',
+  } as const;
+  const slowest = [...s.statements]
+    .map(([name, spent]) => ({ name, median: summarise(spent).median }))
+    .sort((a, b) => b.median - a.median)
+    .slice(0, 3)
+    .map((st) => `${st.name} ${ms(st.median)} ms`);
+  return [
+    {
+      figure: 'dispatcher-tick',
+      part: `median, ${phase}`,
+      measured: ms(tick.median),
+      unit: 'ms',
+      baseline,
+      comparison: `${ms(tick.median / bare)}x the bare statements`,
+      goal: `< ${TARGET_MS} ms`,
+      pass: tick.median < TARGET_MS,
+      evidence: `slowest statements (medians): ${slowest.join(', ')}`,
+    },
+    {
+      figure: 'dispatcher-tick',
+      part: `p95, ${phase}`,
+      measured: ms(tick.p95),
+      unit: 'ms',
+      baseline,
+      comparison: `${ms(tick.p95 / bare)}x; max ${ms(tick.max)} ms`,
+      goal: '— (the goal is on the median)',
+      pass: null,
+    },
+  ];
+}
+
+/** Every measured tick filled its slots: a fast tick that claims less would be no tick at all. */
+function claimsTarget(phase: string, s: TickSamples): Target {
+  const fewest = Math.min(...s.claims);
+  return {
+    label: `${phase}: slots left unclaimed by the emptiest measured tick`,
+    measured: SLOTS - fewest,
+    limit: 0,
+    unit: 'slots',
+    relation: '<=',
+    pass: fewest === SLOTS,
   };
 }
 

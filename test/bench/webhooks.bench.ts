@@ -1,4 +1,4 @@
-import { type Benchmark, ms, percentile } from './bench-types.js';
+import { type Benchmark, median, ms, percentile } from './bench-types.js';
 import {
   details,
   figures,
@@ -9,7 +9,7 @@ import {
   type Shape,
 } from './webhooks-figures.js';
 import { type Ingestion, startIngestion } from './webhooks-ingestion.js';
-import { observe } from './webhooks-observe.js';
+import { type Observed, observe } from './webhooks-observe.js';
 import { createRawSendQueue, rawSendData, timeRawSends } from './webhooks-raw-send.js';
 import type { LoadSpec } from './webhooks-sender.js';
 import { type SenderThread, startSenderThread } from './webhooks-sender-thread.js';
@@ -78,24 +78,47 @@ export const webhooksBenchmark: Benchmark = {
       const integrity = await checkIntegrity(db.pool, loads, rawSends);
       const { ratio } = roundRates(rounds);
       const p99 = percentile(run.value.latencyMs, 0.99);
+      const { ingest, raw } = roundRates(rounds);
+      const ingestRate = Math.round(median(ingest));
+      const rawRate = Math.round(median(raw));
+      const latency = run.value.latencyMs;
+      const kept = Math.round((run.value.sent - 1) / (run.value.sendingMs / 1000));
+      const where = (o: Observed<unknown>, senderElu: number) =>
+        `machine ${ms(o.machineCores)} of ${o.cores} cores busy (this process ${ms(o.processCores)}, the rest ` +
+        `Postgres and other load), server event loop ${Math.round(o.serverElu * 100)}% busy, sender thread ` +
+        `${Math.round(senderElu * 100)}%`;
+      const firstRound = rounds[0];
       return {
         figures: figures(SHAPE, rounds, open, integrity),
-        targets: [
+        headlines: [
           {
-            // Targets render as "measured < limit": ingestion >= 0.5 x raw is raw / ingestion < 2 (to rounding).
-            label: `raw pg-boss send / ingestion throughput (i.e. ingestion >= ${TARGET_RATIO} x raw)`,
-            measured: ms(1 / ratio),
-            limit: 1 / TARGET_RATIO,
-            unit: 'x',
+            figure: 'webhook-ingestion',
+            part: '',
+            measured: ingestRate,
+            unit: 'webhooks/s',
+            baseline: { value: rawRate, unit: 'jobs/s', what: 'raw pg-boss send()', source: 'same run' },
+            comparison: `${ms(ratio)}x raw send() (median of ${SHAPE.rounds} per-round ratios)`,
+            goal: `≥ ${TARGET_RATIO}x`,
             pass: ratio >= TARGET_RATIO,
+            ...(firstRound ? { evidence: where(firstRound.ingest, firstRound.ingest.value.senderElu) } : {}),
           },
           {
-            label: `p99 acknowledgement at ${SHAPE.openRate} webhooks/s, open loop, from each send's due time`,
+            figure: 'webhook-ack',
+            part: '',
             measured: ms(p99),
-            limit: TARGET_P99_MS,
             unit: 'ms',
+            baseline: null,
+            comparison:
+              `p50 ${ms(percentile(latency, 0.5))} ms, p95 ${ms(percentile(latency, 0.95))} ms; ` +
+              `${kept}/s kept, sender lag p99 ${ms(percentile(run.value.sendLagMs, 0.99))} ms`,
+            goal: `< ${TARGET_P99_MS} ms`,
             pass: p99 < TARGET_P99_MS,
+            evidence:
+              `${where(run, run.value.senderElu)}; server event-loop delay p99 ${ms(run.loopDelayP99Ms)} ms, ` +
+              `writer transaction p99 ${ms(percentile(open.commits.commitMs, 0.99))} ms`,
           },
+        ],
+        targets: [
           {
             label:
               'integrity: failed requests, rows or jobs lost or doubled, replays not answered as duplicates',
