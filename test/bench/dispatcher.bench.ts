@@ -6,6 +6,7 @@ import { createLogger } from '../../service/src/logger.js';
 import { TUESDAY_AFTERNOON_NY } from '../helpers/campaign-fixtures.js';
 import { engineDeps, ManualClock } from '../helpers/engine.js';
 import { type Benchmark, type Figure, type Headline, ms, summarise, type Target } from './bench-types.js';
+import { benchPostmaster, type CpuSplit, cpuFigures, describeCpu, withCpuSplit } from './cpu-split.js';
 import { measureTicks, type TickSamples } from './dispatcher-measure.js';
 import { addDialsToday, seedCampaigns } from './dispatcher-seed.js';
 import { StatementTimer } from './statement-timer.js';
@@ -54,12 +55,13 @@ export const dispatcherBenchmark: Benchmark = {
           someCampaign: seeded.campaignIds[0] ?? '',
         });
 
+      const postmaster = await benchPostmaster(db.pool);
       ctx.log(`fresh: ${WARM_UP_TICKS} warm-up ticks, then ${MEASURED_TICKS} measured`);
-      const fresh = await measure();
+      const { value: fresh, cpu: freshCpu } = await withCpuSplit(postmaster, measure);
       await addDialsToday(db.pool, DIALS_TODAY_PER_CAMPAIGN, at);
       const dials = await dialsSoFar(db.pool);
       ctx.log(`busy day: ${dials.toLocaleString('en-US')} dials today so far; measuring again`);
-      const busy = await measure();
+      const { value: busy, cpu: busyCpu } = await withCpuSplit(postmaster, measure);
 
       const server = await serverSettings(db.pool);
       const busyLabel = `after ${dials.toLocaleString('en-US')} dials today`;
@@ -68,11 +70,13 @@ export const dispatcherBenchmark: Benchmark = {
           { label: 'contacts seeded (queued, due)', value: seeded.contacts, unit: 'rows' },
           { label: 'seeding incl. VACUUM ANALYZE', value: Math.round(seedSeconds * 10) / 10, unit: 's' },
           ...phaseFigures('fresh', fresh),
+          ...cpuFigures('fresh', freshCpu),
           ...phaseFigures('busy day', busy),
+          ...cpuFigures('busy day', busyCpu),
         ],
         headlines: [
-          ...phaseHeadlines('fresh', fresh),
-          ...phaseHeadlines(`busy day (${dials.toLocaleString('en-US')} dials today)`, busy),
+          ...phaseHeadlines('fresh', fresh, freshCpu),
+          ...phaseHeadlines(`busy day (${dials.toLocaleString('en-US')} dials today)`, busy, busyCpu),
         ],
         targets: [claimsTarget('fresh', fresh), claimsTarget(busyLabel, busy)],
         notes: [
@@ -131,7 +135,7 @@ function phaseFigures(phase: string, s: TickSamples): Figure[] {
 }
 
 /** The tick's median (with the goal) and p95 (for context), beside its two essential statements run bare. */
-function phaseHeadlines(phase: string, s: TickSamples): Headline[] {
+function phaseHeadlines(phase: string, s: TickSamples, cpu: CpuSplit): Headline[] {
   const tick = summarise(s.tick);
   const bare = summarise(s.bareClaim).median + summarise(s.bossInsert).median;
   const baseline = {
@@ -155,7 +159,7 @@ function phaseHeadlines(phase: string, s: TickSamples): Headline[] {
       comparison: `${ms(tick.median / bare)}x the bare statements`,
       goal: `< ${TARGET_MS} ms`,
       pass: tick.median < TARGET_MS,
-      evidence: `slowest statements (medians): ${slowest.join(', ')}`,
+      evidence: `slowest statements (medians): ${slowest.join(', ')}; while measuring, ${describeCpu(cpu)}`,
     },
     {
       figure: 'dispatcher-tick',

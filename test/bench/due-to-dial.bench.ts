@@ -11,6 +11,7 @@ import { silentLogger } from '../helpers/database.js';
 import { callableDemoContacts, sandboxTestConfig } from '../helpers/sandbox-service.js';
 import { waitUntil } from '../helpers/wait.js';
 import { type Benchmark, ms, percentile } from './bench-types.js';
+import { benchPostmaster, cpuFigures, describeCpu, withCpuSplit } from './cpu-split.js';
 
 const CONTACTS = 150;
 /** Contacts falling due per second: with calls of about a second, some 5 of the 20 lines are busy. */
@@ -79,11 +80,15 @@ export const dueToDialBenchmark: Benchmark = {
         `${CONTACTS} contacts fall due from ${LEAD_MS / 1000} s on, ${PER_SECOND}/s; tick ${tickMs} ms`,
       );
       const seconds = (LEAD_MS + (CONTACTS / PER_SECOND) * 1000) / 1000;
-      await waitUntil(async () => (await firstDials(db.pool, campaign, dueOf)).length === CONTACTS, {
-        timeoutMs: (seconds + 60) * 1000,
-        intervalMs: 500,
-        what: 'every contact dialled',
-      }).catch(() => {}); // a contact never dialled is counted below, not thrown
+      const { cpu } = await withCpuSplit(
+        await benchPostmaster(db.pool),
+        () =>
+          waitUntil(async () => (await firstDials(db.pool, campaign, dueOf)).length === CONTACTS, {
+            timeoutMs: (seconds + 60) * 1000,
+            intervalMs: 500,
+            what: 'every contact dialled',
+          }).catch(() => {}), // a contact never dialled is counted below, not thrown
+      );
       const dialled = await firstDials(db.pool, campaign, dueOf);
       const wait = dialled.map((d) => d.dialled - d.due);
       const toClaim = dialled.map((d) => d.claimed - d.due);
@@ -115,6 +120,7 @@ export const dueToDialBenchmark: Benchmark = {
             value: sandbox.elevenlabs.maxConcurrent,
             unit: `of ${LIMIT}`,
           },
+          ...cpuFigures('whole run', cpu),
         ],
         headlines: [
           {
@@ -136,7 +142,7 @@ export const dueToDialBenchmark: Benchmark = {
             comparison: `${ms(p95 / tickMs)}x the tick`,
             goal: `≤ ${GOAL_P95_MS / 1000} s`,
             pass: p95 <= GOAL_P95_MS && dialled.length === CONTACTS,
-            evidence: split,
+            evidence: `${split}; ${describeCpu(cpu)}`,
           },
         ],
         targets: [

@@ -11,6 +11,7 @@ import { silentLogger } from '../helpers/database.js';
 import { callableDemoContacts, sandboxTestConfig } from '../helpers/sandbox-service.js';
 import { waitWhileProgressing } from '../helpers/wait.js';
 import type { Benchmark, Figure } from './bench-types.js';
+import { benchPostmaster, cpuFigures, describeCpu, withCpuSplit } from './cpu-split.js';
 
 const CONTACTS = 1_000;
 const LIMIT = 20;
@@ -69,14 +70,12 @@ export const hubspotRequestsBenchmark: Benchmark = {
           `SELECT (SELECT count(*) FROM campaign_contacts WHERE state IN ('queued', 'dialing'))
                 + (SELECT count(*) FROM crm_writes WHERE status <> 'done') AS n`,
         );
-      await waitWhileProgressing(
-        async () => (await left()) === 0,
-        async () => String(await left()),
-        {
-          stallMs: 120_000,
-          intervalMs: 500,
-          what: 'every contact finished and written back',
-        },
+      const { cpu } = await withCpuSplit(await benchPostmaster(db.pool), () =>
+        waitWhileProgressing(
+          async () => (await left()) === 0,
+          async () => String(await left()),
+          { stallMs: 120_000, intervalMs: 500, what: 'every contact finished and written back' },
+        ),
       );
       const seconds = (performance.now() - started) / 1000;
       const requests = sandbox.hubspot.record.requests.slice(before);
@@ -100,6 +99,7 @@ export const hubspotRequestsBenchmark: Benchmark = {
           unit: 'calls',
         },
         ...kinds.map(([kind, n]) => ({ label: `  ${kind}`, value: n, unit: `(${rate(n)} per call)` })),
+        ...cpuFigures('whole run', cpu),
       ];
       return {
         figures,
@@ -123,7 +123,8 @@ export const hubspotRequestsBenchmark: Benchmark = {
               kinds
                 .slice(0, 5)
                 .map(([kind, n]) => `${kind} ${rate(n)}`)
-                .join(', '),
+                .join(', ') +
+              `; ${describeCpu(cpu)}`,
           },
         ],
         targets: [],

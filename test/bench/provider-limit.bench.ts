@@ -1,5 +1,6 @@
 import { type ProviderLimitRun, runAtProviderLimit } from '../helpers/provider-limit-run.js';
 import { type Benchmark, ms, percentile } from './bench-types.js';
+import { benchPostmaster, cpuFigures, describeCpu, withCpuSplit } from './cpu-split.js';
 
 const CONTACTS = 1_000;
 const LIMIT = 20;
@@ -19,7 +20,9 @@ export const providerLimitBenchmark: Benchmark = {
   async run(ctx) {
     const db = await ctx.createDatabase();
     try {
-      const run = await runAtProviderLimit(db, { contacts: CONTACTS, limit: LIMIT, timeScale: 0.03 });
+      const { value: run, cpu } = await withCpuSplit(await benchPostmaster(db.pool), () =>
+        runAtProviderLimit(db, { contacts: CONTACTS, limit: LIMIT, timeScale: 0.03 }),
+      );
       const samples = run.steadySamples;
       const inBand = samples.filter((n) => n >= LIMIT - 1 && n <= LIMIT).length / Math.max(1, samples.length);
       const mean = samples.reduce((s, n) => s + n, 0) / Math.max(1, samples.length);
@@ -54,6 +57,7 @@ export const providerLimitBenchmark: Benchmark = {
           { label: 'line freed → next dial, median', value: ms(gapP50), unit: 'ms' },
           { label: 'line freed → next dial, p95', value: ms(gapP95), unit: 'ms' },
           { label: 'lines refilled (ends matched to a later dial)', value: gaps.length, unit: '' },
+          ...cpuFigures('whole run', cpu),
         ],
         headlines: [
           {
@@ -68,7 +72,7 @@ export const providerLimitBenchmark: Benchmark = {
             evidence:
               `a line freed by an ended call waited ${ms(gapP50)} ms (median; p95 ${ms(gapP95)} ms) for its ` +
               `next dial, against calls of ${Math.round(percentile(callMs, 0.5))} ms (median): the refill is ` +
-              'outcome → dispatcher nudge → tick → placement job → dial',
+              `outcome → dispatcher nudge → tick → placement job → dial; ${describeCpu(cpu)}`,
           },
           {
             figure: 'provider-busy',
