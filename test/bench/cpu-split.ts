@@ -15,6 +15,10 @@ export interface CpuSplit {
   readonly postgres: number;
   readonly self: number;
   readonly other: number;
+  /** Share of the phase this process's main thread spent ready to run but waiting for a CPU. */
+  readonly selfWaiting: number;
+  /** The same summed over this run's Postgres processes (0.5: half a process waiting all the time). */
+  readonly postgresWaiting: number;
 }
 
 /** The postmaster of the database behind `db`, when it runs here; null otherwise. */
@@ -36,7 +40,15 @@ export async function withCpuSplit<T>(
   const self = use.cores([process.pid]);
   return {
     value,
-    cpu: { cores, machine, postgres, self, other: Math.max(0, machine - (postgres || 0) - self) },
+    cpu: {
+      cores,
+      machine,
+      postgres,
+      self,
+      other: Math.max(0, machine - (postgres || 0) - self),
+      selfWaiting: use.waiting([process.pid]),
+      postgresWaiting: postmaster === null ? Number.NaN : use.postgresWaiting,
+    },
   };
 }
 
@@ -45,7 +57,8 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 export function describeCpu(c: CpuSplit): string {
   return (
     `machine ${r2(c.machine)} of ${c.cores} cores busy: Postgres ${r2(c.postgres)}, this process ` +
-    `${r2(c.self)}, other load ${r2(c.other)}`
+    `${r2(c.self)}, other load ${r2(c.other)}; waiting for a CPU: this process's main thread ` +
+    `${Math.round(c.selfWaiting * 100)}% of the time, Postgres processes ${r2(c.postgresWaiting)} on average`
   );
 }
 
@@ -55,5 +68,15 @@ export function cpuFigures(phase: string, c: CpuSplit): Figure[] {
     { label: `${phase}: cores, this run's Postgres`, value: r2(c.postgres), unit: '' },
     { label: `${phase}: cores, this process`, value: r2(c.self), unit: '' },
     { label: `${phase}: cores, other load on the machine`, value: r2(c.other), unit: '' },
+    {
+      label: `${phase}: main thread waiting for a CPU`,
+      value: Math.round(c.selfWaiting * 100),
+      unit: '% of the time',
+    },
+    {
+      label: `${phase}: Postgres processes waiting for a CPU`,
+      value: r2(c.postgresWaiting),
+      unit: 'on average',
+    },
   ];
 }

@@ -31,10 +31,11 @@ export interface BenchRun {
 
 export const RESULTS_DIR = path.resolve('bench-results');
 
+/** Two decimals, three under 1: a per-call rate of 0.053 must not print as 0.05 beside a goal of ≤ 0.05. */
 export const formatNumber = (value: number) =>
   Number.isInteger(value)
     ? value.toLocaleString('en-US')
-    : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    : value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) < 1 ? 3 : 2 });
 
 /** A plain-text table per benchmark: its figures, its headline figures and targets with a verdict, then notes. */
 export function renderTable(outcome: BenchOutcome): string {

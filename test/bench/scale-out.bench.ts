@@ -124,8 +124,9 @@ function headlinesOf(averaged: readonly Averaged[], unit: string, rate: (a: Aver
       unit,
       baseline: { value: round(rate(base)), unit, what: '1 worker process', source: 'same run' },
       comparison:
-        `${round(rate(a) / rate(base), 2)}x 1 worker; ${round(step, 2)}x ${before.workers}` +
-        (limited ? `, where Postgres was already the limit` : ''),
+        `${round(rate(a) / rate(base), 2)}x 1 worker` +
+        (before === base ? '' : `, ${round(step, 2)}x ${before.workers} workers`) +
+        (limited ? `; Postgres was already the limit at ${before.workers}` : ''),
       goal,
       pass: step >= SCALES || limited,
       evidence: `${cpuSplit(before)}; ${cpuSplit(a)}`,
