@@ -126,7 +126,10 @@ function headlinesOf(averaged: readonly Averaged[], unit: string, rate: (a: Aver
       comparison:
         `${round(rate(a) / rate(base), 2)}x 1 worker` +
         (before === base ? '' : `, ${round(step, 2)}x ${before.workers} workers`) +
-        (limited ? `; Postgres was already the limit at ${before.workers}` : ''),
+        (limited
+          ? `; at ${before.workers}, Postgres already the limit (${round(before.postgres, 2)} of ` +
+            `${round(before.machine, 2)} busy cores, their largest user)`
+          : ''),
       goal,
       pass: step >= SCALES || limited,
       evidence: `${cpuSplit(before)}; ${cpuSplit(a)}`,
