@@ -17,7 +17,7 @@ import {
 import { callableDemoContacts } from '../helpers/sandbox-service.js';
 import { startCluster } from '../helpers/scale-out-cluster.js';
 import { waitUntil } from '../helpers/wait.js';
-import { cpuSnapshot, cpuUse } from './cpu-sampler.js';
+import { cpuSnapshot, cpuUse, localPostmaster } from './cpu-sampler.js';
 
 /**
  * One configuration of the scale-out benchmark: the fakes process, one web process and `workers` worker processes
@@ -101,7 +101,10 @@ export async function runScaledOut(
 
     const pids = [cluster.web, ...cluster.workers].map((p) => p.pid ?? 0);
     const fakesPid = cluster.fakes.pid ?? 0;
-    const before = await cpuSnapshot([...pids, fakesPid]);
+    const backend = await db.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // This run's own server: other clusters on a shared machine (test runs) must not count as its Postgres.
+    const postmaster = await localPostmaster(backend.rows[0]?.pid ?? 0);
+    const before = await cpuSnapshot([...pids, fakesPid], postmaster);
     const xact0 = await transactions(db);
     const t0 = Date.now();
     const inFlight: number[] = [];
@@ -119,7 +122,7 @@ export async function runScaledOut(
       await sleep(250);
     }
     const t1 = Date.now();
-    const use = cpuUse(before, await cpuSnapshot([...pids, fakesPid]));
+    const use = cpuUse(before, await cpuSnapshot([...pids, fakesPid], postmaster));
     const xact1 = await transactions(db);
     await db.pool.query(`UPDATE campaigns SET status = 'paused' WHERE id = ANY($1::uuid[])`, [campaigns]);
 

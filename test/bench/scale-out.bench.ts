@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Benchmark, Figure, Target } from './bench-types.js';
+import type { Benchmark, Figure, Headline, Target } from './bench-types.js';
 import { ACCOUNT_CAP, IDLE_MS, runScaledOut, type ScaleOutRun, WINDOW_MS } from './scale-out-run.js';
 
 /** Worker processes per configuration (each beside one web process); 1 is the baseline. */
@@ -8,7 +8,11 @@ const WORKER_COUNTS = [1, 2, 4] as const;
 const ORDER = [...WORKER_COUNTS, ...[...WORKER_COUNTS].reverse()];
 /** A step to more workers "scales" when it adds at least this much... */
 const SCALES = 1.1;
-/** ...unless the machine's cores were already this busy at the smaller count: nothing left to scale into. */
+/**
+ * ...unless Postgres was already the limit at the smaller count: the machine's cores this busy, and Postgres
+ * the largest user of them (more service processes would only queue on it). Saturation by anything else (the
+ * service, the fakes, another job on the machine) is a miss: the run did not show where scaling stops.
+ */
 const SATURATED = 0.9;
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
@@ -77,6 +81,62 @@ function figuresOf(a: Averaged, base: Averaged): Figure[] {
   ];
 }
 
+/** What the machine's busy cores went to at one worker count. */
+function cpuSplit(a: Averaged): string {
+  const other = Math.max(0, a.machine - a.postgres - a.service - a.fakes);
+  return (
+    `${a.workers} worker(s): ${round(a.machine, 2)} of ${availableParallelism()} cores busy: Postgres ` +
+    `${round(a.postgres, 2)}, web + workers ${round(a.service, 2)}, fakes ${round(a.fakes, 2)}, other ${round(other, 2)}`
+  );
+}
+
+/** Postgres was the limit: the machine saturated, with Postgres its largest user (see SATURATED). */
+function postgresBound(a: Averaged): boolean {
+  const other = Math.max(0, a.machine - a.postgres - a.service - a.fakes);
+  return a.machine >= SATURATED * availableParallelism() && a.postgres >= Math.max(a.service, a.fakes, other);
+}
+
+/** One row per worker count: the 1-worker rate is the baseline; each larger count must scale or hit Postgres. */
+function headlinesOf(averaged: readonly Averaged[], unit: string, rate: (a: Averaged) => number): Headline[] {
+  const [base] = averaged;
+  if (!base) return [];
+  return averaged.map((a, i): Headline => {
+    const before = averaged[i - 1];
+    const goal = `≥ ${SCALES}x the count before, until Postgres is the limit`;
+    if (!before) {
+      return {
+        figure: 'scale-out',
+        part: `${a.workers} worker, ${unit}`,
+        measured: round(rate(a)),
+        unit,
+        baseline: null,
+        comparison: 'the baseline',
+        goal: '—',
+        pass: null,
+      };
+    }
+    const step = rate(a) / rate(before);
+    const limited = postgresBound(before);
+    return {
+      figure: 'scale-out',
+      part: `${a.workers} workers, ${unit}`,
+      measured: round(rate(a)),
+      unit,
+      baseline: { value: round(rate(base)), unit, what: '1 worker process', source: 'same run' },
+      comparison:
+        `${round(rate(a) / rate(base), 2)}x 1 worker` +
+        (before === base ? '' : `, ${round(step, 2)}x ${before.workers} workers`) +
+        (limited
+          ? `; at ${before.workers}, Postgres already the limit (${round(before.postgres, 2)} of ` +
+            `${round(before.machine, 2)} busy cores, their largest user)`
+          : ''),
+      goal,
+      pass: step >= SCALES || limited,
+      evidence: `${cpuSplit(before)}; ${cpuSplit(a)}`,
+    };
+  });
+}
+
 /**
  * How far one Postgres carries the service on this machine: dials/s and post-call webhooks/s with 1, 2 and 4
  * worker processes (+1 web process) on one database, each beside the 1-worker baseline of the same run, and
@@ -99,20 +159,7 @@ export const scaleOutBenchmark: Benchmark = {
     const [base] = averaged;
     if (!base) throw new Error('no baseline run');
     const broken = runs.filter((r) => r.maxInFlight > ACCOUNT_CAP || r.dialledTwice > 0).length;
-    const steps = averaged.slice(1).map((a, i) => {
-      const before = averaged[i] ?? base;
-      const ratio = a.dialsPerSecond / before.dialsPerSecond;
-      return { ratio, ok: ratio >= SCALES || before.machine >= SATURATED * availableParallelism() };
-    });
     const targets: Target[] = [
-      {
-        label: `steps to more workers that neither scaled (>= ${SCALES}x) nor started from a saturated machine`,
-        measured: steps.filter((s) => !s.ok).length,
-        limit: 0,
-        unit: '',
-        relation: '<=',
-        pass: steps.every((s) => s.ok),
-      },
       {
         label: 'runs over the account cap or with an attempt dialled twice',
         measured: broken,
@@ -124,6 +171,10 @@ export const scaleOutBenchmark: Benchmark = {
     ];
     return {
       figures: averaged.flatMap((a) => figuresOf(a, base)),
+      headlines: [
+        ...headlinesOf(averaged, 'dials/s', (a) => a.dialsPerSecond),
+        ...headlinesOf(averaged, 'webhooks/s', (a) => a.webhooksPerSecond),
+      ],
       targets,
       notes: [
         `Runs in the order ${ORDER.join(', ')} workers, each on a fresh database with the sandbox fakes in a process of`,
@@ -133,9 +184,11 @@ export const scaleOutBenchmark: Benchmark = {
         `idle transactions over ${IDLE_MS / 1000} s with the campaigns paused. Dials from the fake ElevenLabs' record, webhooks`,
         'acknowledged (200) by the web process from its delivery record, outcomes recorded by the workers from our',
         'table: each call is one dial and one webhook, so in a steady run the three agree. Calls in flight far under',
-        'the cap mean the service, not the cap, was the limit. Cores: every process named postgres on the machine,',
-        'the web + worker processes, the fakes process; "anything else" is this benchmark and other load: when it is',
-        'large, another job shared the machine and the run is noisy. "Scaled" compares each count with the one before.',
+        'the cap mean the service, not the cap, was the limit. Cores: this run’s Postgres server (its postmaster and',
+        'backends), the web + worker processes, the fakes process; "anything else" is this benchmark and other load:',
+        'when it is large, another job shared the machine and the run is noisy. "Scaled" compares each count with the',
+        `one before; a step that did not scale passes only if Postgres was the limit before it (machine >= ${SATURATED * 100}% busy,`,
+        'Postgres its largest user).',
       ],
       details: { runs },
     };

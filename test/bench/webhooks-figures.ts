@@ -28,6 +28,21 @@ export interface OpenLoop {
   readonly commits: WriterCommits;
 }
 
+/**
+ * When the slow acknowledgements were sent: how many took over `limitMs`, per second of the run. Spread evenly,
+ * the server is slow throughout; bunched, something stalled (a start-up cost, a pause of the machine).
+ */
+export function slowBySecond(report: LoadReport, limitMs: number): number[] {
+  const seconds: number[] = [];
+  report.latencyMs.forEach((latency, i) => {
+    if (latency <= limitMs) return;
+    const second = Math.max(0, Math.floor((report.sentAtMs[i] ?? 0) / 1000));
+    while (seconds.length <= second) seconds.push(0);
+    seconds[second] = (seconds[second] ?? 0) + 1;
+  });
+  return seconds;
+}
+
 /** Per round: acknowledged webhooks/s, raw jobs/s, and their ratio. */
 export function roundRates(rounds: readonly Round[]) {
   const ingest = rounds.map((r) => rate(r.ingest.value.acknowledged, r.ingest.value.elapsedMs));
@@ -192,6 +207,7 @@ export function details(rounds: readonly Round[], open: OpenLoop): Record<string
     })),
     openLoop: {
       latencyMs: latencySummary(open.run.value.latencyMs),
+      acksOver50MsBySecond: slowBySecond(open.run.value, 50),
       sendLagMs: latencySummary(open.run.value.sendLagMs),
       commits: open.commits.commits,
       commitMs: latencySummary(open.commits.commitMs),

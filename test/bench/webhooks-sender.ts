@@ -34,6 +34,8 @@ export interface LoadReport {
   readonly sendingMs: number;
   /** Per request. Closed loop: from the send; open loop: from the time the send was due (see runOpenLoop). */
   readonly latencyMs: readonly number[];
+  /** Per request, beside latencyMs: when it was sent (open loop: due), ms from the run's first send. */
+  readonly sentAtMs: readonly number[];
   /** Open loop only: how late each send left against its schedule, i.e. the sender's own lag. */
   readonly sendLagMs: readonly number[];
   /** Event-loop utilisation of the thread that sent, over the run (near 1 = the sender itself is a bottleneck). */
@@ -95,6 +97,7 @@ class Tally {
   failed = 0;
   readonly failures: string[] = [];
   readonly latencyMs: number[] = [];
+  readonly sentAtMs: number[] = [];
   readonly sendLagMs: number[] = [];
   firstSend = Number.NaN;
   lastSend = Number.NaN;
@@ -105,8 +108,10 @@ class Tally {
     this.lastSend = now;
   }
 
-  record(outcome: Outcome, latency: number): void {
+  /** `sentAt`: performance.now() of the send (open loop: its due time). */
+  record(outcome: Outcome, latency: number, sentAt: number): void {
     this.latencyMs.push(latency);
+    this.sentAtMs.push(sentAt - this.firstSend);
     if (outcome.ok) {
       this.acknowledged += 1;
       if (outcome.duplicate) this.duplicates += 1;
@@ -134,7 +139,7 @@ async function runClosedLoop(
       tally.sending();
       const started = performance.now();
       const outcome = await post(agent, url, req);
-      tally.record(outcome, performance.now() - started);
+      tally.record(outcome, performance.now() - started, started);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
@@ -167,7 +172,9 @@ async function runOpenLoop(
         if (!req) continue;
         tally.sending();
         tally.sendLagMs.push(performance.now() - due);
-        pending.push(post(agent, url, req).then((outcome) => tally.record(outcome, performance.now() - due)));
+        pending.push(
+          post(agent, url, req).then((outcome) => tally.record(outcome, performance.now() - due, due)),
+        );
       }
       if (i < order.length) setTimeout(tick, Math.max(0, start + i * interval - performance.now()));
       else finished();
@@ -205,6 +212,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadReport> {
     elapsedMs: performance.now() - started,
     sendingMs: tally.lastSend - tally.firstSend,
     latencyMs: tally.latencyMs,
+    sentAtMs: tally.sentAtMs,
     sendLagMs: tally.sendLagMs,
     senderElu: performance.eventLoopUtilization(elu).utilization,
   };

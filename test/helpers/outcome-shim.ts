@@ -32,9 +32,19 @@ export async function startOutcomeShim(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        // A delivery cut short (the fake's 10 s timeout on a saturated machine) arrives empty or truncated: refused
+        // as the real route would, and the call is found by the service's own look at it. Thrown, it would be an
+        // unhandled rejection that ends the whole process.
+        res.writeHead(400).end();
+        return;
+      }
       res.writeHead(200).end();
       void (async () => {
-        const parsed = parseElevenLabsWebhook(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        const parsed = parseElevenLabsWebhook(body);
         if (!parsed.ok) return;
         const event = parsed.event;
         let outcome: CallOutcome;

@@ -20,6 +20,8 @@ export interface ProviderLimitRun {
   readonly rejectedAtCapacity: number;
   /** The number dialled by each dial, in order. */
   readonly dialledNumbers: readonly string[];
+  /** When each dial reached the fake and when its call ended there (the fake's clock), in order. */
+  readonly dialTimes: readonly { readonly atMs: number; readonly endedAtMs: number | null }[];
 }
 
 /**
@@ -90,6 +92,7 @@ export async function runAtProviderLimit(
       maxConcurrent: sandbox.elevenlabs.maxConcurrent,
       rejectedAtCapacity: sandbox.elevenlabs.record.rejectedDials.filter((d) => d.status === 429).length,
       dialledNumbers: sandbox.elevenlabs.record.dials.map((d) => d.toNumber),
+      dialTimes: sandbox.elevenlabs.record.dials.map((d) => ({ atMs: d.atMs, endedAtMs: d.endedAtMs })),
     };
   } finally {
     await shim.stop();
