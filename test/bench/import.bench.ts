@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_RATE_LIMIT } from '../../service/src/hubspot/index.js';
 import { startFakeHubSpot } from '../../service/src/sandbox/index.js';
+import { lastReport, runImportChild } from '../../service/test/campaigns/import/import-child-run.js';
 import {
   countsOf,
   demoList,
@@ -12,7 +10,7 @@ import {
   insertPortal,
   PORTAL_ID,
 } from '../../service/test/campaigns/import/import-harness.js';
-import { silentLogger, type TestDatabase } from '../helpers/database.js';
+import { silentLogger } from '../helpers/database.js';
 import type { Benchmark } from './bench-types.js';
 
 const SIZE = 100_000;
@@ -20,28 +18,6 @@ const SIZE = 100_000;
 const HUBSPOT_LIMIT = { max: 110, windowMs: 10_000 };
 const GOAL_RATIO = 1.1;
 const GOAL_RSS_MB = 300;
-/** The service's start command caps the heap (package.json "start"); the importing process runs with the same. */
-const SERVICE_HEAP_FLAGS = ['--max-old-space-size=512'];
-const root = path.resolve(import.meta.dirname, '../..');
-const childScript = path.join(root, 'service/test/campaigns/import/import-child.ts');
-
-interface ChildRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The kernel's high-water mark of the child's RSS (VmHWM), read until it exited. */
-  readonly peakRssMb: number;
-  readonly wallMs: number;
-}
-
-interface ChildReport {
-  readonly result: { outcome: string; contactsInserted: number };
-  readonly ms: number;
-  readonly liveHeapBeforeMb: number;
-  readonly liveHeapAfterMb: number;
-  /** The child's own maxRSS at the end: catches a peak in its last moments, after the last /proc read. */
-  readonly peakRssMb: number;
-}
 
 /**
  * Issue's figure: importing the demo portal's 100,000-contact list (list memberships 250 a page, contact batch
@@ -70,10 +46,16 @@ export const importBenchmark: Benchmark = {
       ctx.log(
         `importing; ${needed} requests needed, ${boundS.toFixed(1)} s at ${HUBSPOT_LIMIT.max} per 10 s`,
       );
-      const run = await runImportChild(db, fake.url, campaignId);
+      const run = await runImportChild({
+        databaseUrl: db.url,
+        hubspotUrl: fake.url,
+        portalId: PORTAL_ID,
+        campaignId,
+        maxRequests: DEFAULT_RATE_LIMIT.maxRequests,
+      });
       if (run.code !== 0)
         throw new Error(`the import process exited ${run.code}: ${run.stderr.slice(-2000)}`);
-      const report = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ChildReport;
+      const report = lastReport(run);
       const requests = importRequests(fake, list.listId);
       const counts = await countsOf(db.pool, campaignId);
       const rows = Object.values(counts).reduce((a, b) => a + Number(b), 0);
@@ -150,47 +132,3 @@ export const importBenchmark: Benchmark = {
     }
   },
 };
-
-/** Runs the import in a child process, reading its RSS high-water mark from /proc until it exits. */
-function runImportChild(db: TestDatabase, hubspotUrl: string, campaignId: string): Promise<ChildRun> {
-  const started = Date.now();
-  const args = [...SERVICE_HEAP_FLAGS, '--expose-gc', '--conditions=source', '--import', 'tsx', childScript];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: db.url,
-      HUBSPOT_URL: hubspotUrl,
-      PORTAL_ID: String(PORTAL_ID),
-      CAMPAIGN_ID: campaignId,
-      HUBSPOT_MAX_REQUESTS: String(DEFAULT_RATE_LIMIT.maxRequests),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let peakRssMb = 0;
-  // VmHWM is the kernel's own peak, so a spike between two reads still counts; reads stop when the child exits.
-  const sampler = setInterval(() => {
-    void readFile(`/proc/${child.pid}/status`, 'utf8').then(
-      (status) => {
-        const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-        peakRssMb = Math.max(peakRssMb, kb / 1024);
-      },
-      () => {},
-    );
-  }, 100);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => {
-      clearInterval(sampler);
-      resolve({ code, stdout, stderr, peakRssMb, wallMs: Date.now() - started });
-    });
-  });
-}

@@ -7,10 +7,10 @@ import { localDayAndMinute } from '../../service/src/core/zoned-time.js';
 import type { TsProcess } from '../helpers/child-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { readDials } from '../helpers/fakes-record.js';
+import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
 import { waitUntil } from '../helpers/wait.js';
 import { CLOCK_JUMPED } from './clock-control.js';
-import { type FaultCluster, startFaultCluster } from './fault-cluster.js';
 import { fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
 /**
@@ -34,7 +34,7 @@ const ACCOUNT_CAP = 6;
 const controlFile = path.join(tmpdir(), `faults-clock-${process.pid}`);
 
 let db: TestDatabase;
-let cluster: FaultCluster | undefined;
+let cluster: Cluster | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 /** Moves every process's clock to `engineMs` now: the service processes first, then the fakes (see below). */
-async function jumpTo(running: FaultCluster, engineMs: number): Promise<void> {
+async function jumpTo(running: Cluster, engineMs: number): Promise<void> {
   const offset = engineMs - Date.now();
   await writeFile(controlFile, String(offset));
   const jump = async (p: TsProcess) => {
@@ -69,7 +69,7 @@ describe('the clock jumping across a DST change', () => {
       CLOCK_OFFSET_MS: String(SATURDAY_EVENING - 5 * 60_000 - Date.now()),
       CLOCK_CONTROL_FILE: controlFile,
     };
-    cluster = await startFaultCluster({
+    cluster = await startCluster({
       databaseUrl: db.url,
       workers: 2,
       serviceScript: path.resolve(import.meta.dirname, 'clocked-service-process.ts'),

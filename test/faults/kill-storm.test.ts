@@ -3,9 +3,9 @@ import { mulberry32 } from '../../service/src/sandbox/deterministic.js';
 import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { readDials } from '../helpers/fakes-record.js';
+import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
 import { waitUntil } from '../helpers/wait.js';
-import { type FaultCluster, startFaultCluster } from './fault-cluster.js';
 import { type FaultCampaign, fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
 /**
@@ -26,7 +26,7 @@ const SEED = Number(process.env.FAULT_SEED ?? 20261101);
 const START_UP_KILLS = 0.2;
 
 let db: TestDatabase;
-let cluster: FaultCluster | undefined;
+let cluster: Cluster | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('worker processes killed at random points', () => {
   it(`${KILLS} SIGKILLs of workers mid-run, each replaced: the records stay exactly-once and within caps`, async () => {
     const random = mulberry32(SEED);
-    cluster = await startFaultCluster({
+    cluster = await startCluster({
       databaseUrl: db.url,
       workers: 2,
       fakesEnv: { SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },

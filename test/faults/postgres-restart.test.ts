@@ -8,9 +8,9 @@ import { createLogger } from '../../service/src/logger.js';
 import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
 import { readDials } from '../helpers/fakes-record.js';
 import { adminQuery, withDatabase } from '../helpers/run-postgres.js';
+import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
 import { waitUntil } from '../helpers/wait.js';
-import { type FaultCluster, startFaultCluster } from './fault-cluster.js';
 import { fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
 /**
@@ -31,7 +31,7 @@ const dataDir = path.resolve('.data', `faults-pg-${process.pid}`);
 
 let postgres: EmbeddedPostgres | undefined;
 let pool: pg.Pool | undefined;
-let cluster: FaultCluster | undefined;
+let cluster: Cluster | undefined;
 
 beforeAll(async () => {
   postgres = await startEmbeddedPostgres({ dataDir, logger, durable: false });
@@ -54,7 +54,7 @@ describe('Postgres restarted mid-run', () => {
     await adminQuery(postgres.url, 'CREATE DATABASE faults');
     const databaseUrl = withDatabase(postgres.url, 'faults');
     pool = createPool(databaseUrl, createLogger('silent'), 3);
-    cluster = await startFaultCluster({
+    cluster = await startCluster({
       databaseUrl,
       workers: 2,
       fakesEnv: { SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
-import { type FaultCluster, startFaultCluster } from './fault-cluster.js';
 import { fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 import { readFaultRecords, retryAfterChecks, webhookFaultChecks } from './provider-records.js';
 import { runStorms, type Storm, setFaults } from './storm-schedule.js';
@@ -23,7 +23,7 @@ const STORM_MS = stressScaled(5_000, 10_000);
 const SLACK_MS = { dials: 1_500, reads: 300, hubspot: 750 };
 
 let db: TestDatabase;
-let cluster: FaultCluster | undefined;
+let cluster: Cluster | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -80,7 +80,7 @@ const storms = (step: number): Storm[] => [
 
 describe('provider storms and unreliable webhooks', () => {
   it('ElevenLabs and HubSpot storms on and off mid-run; webhooks lost, duplicated, reordered, late', async () => {
-    cluster = await startFaultCluster({
+    cluster = await startCluster({
       databaseUrl: db.url,
       workers: 2,
       fakesEnv: { SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },

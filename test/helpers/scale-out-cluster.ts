@@ -23,6 +23,9 @@ export interface ClusterOptions {
   readonly serviceEnv?: Record<string, string>;
   /** Called with each complete output line of worker `index`. */
   readonly onWorkerLine?: (index: number, line: string) => void;
+  /** Other scripts for the processes (the clock-jump fault run uses ones that follow its clock control). */
+  readonly serviceScript?: string;
+  readonly fakesScript?: string;
 }
 
 export interface Cluster {
@@ -33,9 +36,11 @@ export interface Cluster {
   readonly web: TsProcess;
   /** The workers now running (or starting), by slot. */
   readonly workers: readonly TsProcess[];
+  /** Every worker process ever started, killed ones included. */
+  readonly everyWorker: readonly TsProcess[];
   /** Starts a fresh worker in `slot`, whose process must have exited (fault runs kill and replace workers). */
   replaceWorker(slot: number): TsProcess;
-  /** Last lines of every process, for a failure message. */
+  /** Last lines of the last processes started, for a failure message. */
   output(): string;
   /** SIGTERM to every process still running (workers, web, then the fakes), SIGKILL after a grace period. */
   stop(): Promise<void>;
@@ -50,10 +55,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const p of [...started].reverse()) await p.stop(5_000);
     await rm(dataDir, { recursive: true, force: true });
   };
-  const output = () => named.map(([name, p]) => `--- ${name}\n${p.output()}`).join('\n');
+  // A kill storm starts dozens of workers: the last few processes' last lines are what explains a failure.
+  const output = () =>
+    named
+      .slice(-8)
+      .map(([name, p]) => `--- ${name}\n${p.output().split('\n').slice(-40).join('\n')}`)
+      .join('\n');
   try {
     const fakes = startTsProcess(
-      FAKES_SCRIPT,
+      options.fakesScript ?? FAKES_SCRIPT,
       { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SANDBOX_FAKES_PORT: '0', ...options.fakesEnv },
       FAKES_READY_LINE,
     );
@@ -72,16 +82,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ...options.serviceEnv,
     });
     // The web process first: it points the fakes' webhooks at itself before any worker can dial.
-    const web = startTsProcess(SERVICE_SCRIPT, serviceEnv('web'), SERVICE_READY_MARKER);
+    const script = options.serviceScript ?? SERVICE_SCRIPT;
+    const web = startTsProcess(script, serviceEnv('web'), SERVICE_READY_MARKER);
     started.push(web);
     named.push(['web', web]);
     const webUrl = await web.ready;
+    const everyWorker: TsProcess[] = [];
     const startWorker = (index: number) => {
-      const worker = startTsProcess(SERVICE_SCRIPT, serviceEnv('worker'), SERVICE_READY_MARKER);
+      const worker = startTsProcess(script, serviceEnv('worker'), SERVICE_READY_MARKER);
       const listen = options.onWorkerLine;
       if (listen) worker.onLine((line) => listen(index, line));
       started.push(worker);
-      named.push([`worker ${index}`, worker]);
+      everyWorker.push(worker);
+      named.push([`worker ${index} (#${everyWorker.length})`, worker]);
       return worker;
     };
     const workers = Array.from({ length: options.workers }, (_, index) => startWorker(index));
@@ -91,7 +104,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       workers[slot] = fresh;
       return fresh;
     };
-    return { fakesUrl, webUrl, fakes, web, workers, replaceWorker, output, stop };
+    return { fakesUrl, webUrl, fakes, web, workers, everyWorker, replaceWorker, output, stop };
   } catch (error) {
     const message = `${error instanceof Error ? error.message : String(error)}\n${output()}`;
     await stop();

@@ -1,56 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../../test/helpers/wait.js';
-import { createLogger } from '../../src/logger.js';
-import {
-  type FakeElevenLabs,
-  type FakeElevenLabsOptions,
-  startFakeElevenLabs,
-} from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
+import { fakeElevenLabsPerTest } from './fake-elevenlabs-harness.js';
 import { at } from './json-path.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
-const logger = createLogger('silent');
-
-let receiver: WebhookReceiver;
-const fakes: FakeElevenLabs[] = [];
-
-async function start(options: Partial<FakeElevenLabsOptions> = {}): Promise<FakeElevenLabs> {
-  const fake = await startFakeElevenLabs({
-    webhookUrl: receiver.url,
-    webhookSecret: 's',
-    timeScale: 0.0005,
-    seed: 3,
-    logger,
-    ...options,
-  });
-  fakes.push(fake);
-  return fake;
-}
-
-function dial(fake: FakeElevenLabs, toNumber: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${fake.url}/v1/convai/twilio/outbound-call`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'xi-api-key': 'k' },
-    body: JSON.stringify({
-      agent_id: fake.agentId,
-      agent_phone_number_id: fake.twilioPhoneNumberId,
-      to_number: toNumber,
-      conversation_initiation_client_data: { user_id: `attempt-${toNumber}` },
-    }),
-    ...init,
-  });
-}
+const { receiver, start, dial } = fakeElevenLabsPerTest();
 
 const numbers = (count: number) =>
   Array.from({ length: count }, (_, i) => `+1303555${String(100 + i).padStart(4, '0')}`);
-
-beforeEach(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.stop()));
-  await receiver.close();
-});
 
 describe('fake ElevenLabs: fault switches', () => {
   it('drops a webhook but keeps the outcome readable with GET conversation', async () => {
@@ -60,7 +16,7 @@ describe('fake ElevenLabs: fault switches', () => {
       conversation_id: string;
     };
     await fake.idle();
-    expect(receiver.received).toHaveLength(0);
+    expect(receiver().received).toHaveLength(0);
     expect(fake.record.webhooks).toEqual([
       expect.objectContaining({ conversationId: id, dropped: true, status: null }),
     ]);
@@ -71,7 +27,7 @@ describe('fake ElevenLabs: fault switches', () => {
     const fake = await start();
     fake.setFaults({ duplicateWebhook: { next: 1 } });
     await dial(fake, '+13035550100');
-    const [first, second] = await receiver.waitFor(2);
+    const [first, second] = await receiver().waitFor(2);
     expect(second?.rawBody).toBe(first?.rawBody);
     await fake.idle();
     expect(fake.record.webhooks.map((w) => w.attempt)).toEqual([1, 2]);
@@ -82,9 +38,9 @@ describe('fake ElevenLabs: fault switches', () => {
     fake.setFaults({ webhookBeforeDialResponse: { next: 1 } });
     const res = await dial(fake, '+13035550100');
     // Already there when the dial's answer arrives: the receiver must cope with an event for an unknown call.
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver().received).toHaveLength(1);
     const { conversation_id: id } = (await res.json()) as { conversation_id: string };
-    expect(at(receiver.received[0]?.json, 'data', 'conversation_id')).toBe(id);
+    expect(at(receiver().received[0]?.json, 'data', 'conversation_id')).toBe(id);
     expect(fake.record.dials[0]?.faults).toEqual(['webhookBeforeDialResponse']);
   });
 
@@ -101,7 +57,7 @@ describe('fake ElevenLabs: fault switches', () => {
         responseStatus: 500,
       }),
     ]);
-    const [hook] = await receiver.waitFor(1);
+    const [hook] = await receiver().waitFor(1);
     expect(at(hook?.json, 'data', 'conversation_id')).toBe(fake.record.dials[0]?.conversationId);
     const found = await fetch(`${fake.url}/v1/convai/conversations?user_id=attempt-%2B13035550100`, {
       headers: { 'xi-api-key': 'k' },
@@ -197,11 +153,11 @@ describe('fake ElevenLabs: fault switches', () => {
 
   it('records the receiver’s answer to each webhook, without retrying a failure', async () => {
     const fake = await start();
-    receiver.respondWith(503);
+    receiver().respondWith(503);
     await dial(fake, '+13035550100');
-    await receiver.waitFor(1);
+    await receiver().waitFor(1);
     await fake.idle();
     expect(fake.record.webhooks).toEqual([expect.objectContaining({ status: 503, attempt: 1 })]);
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver().received).toHaveLength(1);
   });
 });

@@ -1,46 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import {
-  type FakeElevenLabs,
-  type FakeElevenLabsOptions,
-  startFakeElevenLabs,
-} from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeElevenLabs } from '../../src/sandbox/elevenlabs/fake-elevenlabs.js';
+import { fakeElevenLabsPerTest } from './fake-elevenlabs-harness.js';
 import { at } from './json-path.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
 /**
  * The fake ElevenLabs' storm switches (5xx and 429 on dials and reads, slow reads) and its webhook tampering
  * (delayed, reordered, a late duplicate), each logged where a checker can read it; settable over HTTP at run time.
  */
 
-const logger = createLogger('silent');
-let receiver: WebhookReceiver;
-const fakes: FakeElevenLabs[] = [];
-
-async function start(options: Partial<FakeElevenLabsOptions> = {}): Promise<FakeElevenLabs> {
-  const fake = await startFakeElevenLabs({
-    webhookUrl: receiver.url,
-    webhookSecret: 's',
-    timeScale: 0.0005,
-    seed: 3,
-    logger,
-    ...options,
-  });
-  fakes.push(fake);
-  return fake;
-}
-
-const dial = (fake: FakeElevenLabs, toNumber: string) =>
-  fetch(`${fake.url}/v1/convai/twilio/outbound-call`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'xi-api-key': 'k' },
-    body: JSON.stringify({
-      agent_id: fake.agentId,
-      agent_phone_number_id: fake.twilioPhoneNumberId,
-      to_number: toNumber,
-      conversation_initiation_client_data: { user_id: `attempt-${toNumber}` },
-    }),
-  });
+const { receiver, start, dial } = fakeElevenLabsPerTest();
 
 const read = (fake: FakeElevenLabs, conversationId: string) =>
   fetch(`${fake.url}/v1/convai/conversations/${conversationId}`, { headers: { 'xi-api-key': 'k' } });
@@ -54,14 +22,6 @@ const switchFaults = (fake: FakeElevenLabs, body: unknown, method = 'POST') =>
 
 const conversationOf = async (res: Response) =>
   ((await res.json()) as { conversation_id: string }).conversation_id;
-
-beforeEach(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.stop()));
-  await receiver.close();
-});
 
 describe('fake ElevenLabs: storms on dials and reads', () => {
   it('answers a 5xx before placing: nothing rings, the refusal and the fault are recorded', async () => {
@@ -149,7 +109,7 @@ describe('fake ElevenLabs: webhooks late, out of order, duplicated late', () => 
     const ended = () => fake.record.dials[0]?.endedAtMs ?? null;
     while (ended() === null) await new Promise((r) => setTimeout(r, 5));
     expect(['done', 'failed']).toContain(fake.conversation(id)?.status);
-    const [hook] = await receiver.waitFor(1);
+    const [hook] = await receiver().waitFor(1);
     expect((hook?.receivedAt ?? 0) - (ended() ?? 0)).toBeGreaterThanOrEqual(390);
     await fake.idle();
     expect(fake.record.webhooks).toEqual([
@@ -164,9 +124,9 @@ describe('fake ElevenLabs: webhooks late, out of order, duplicated late', () => 
     const first = await conversationOf(await dial(fake, '+13035550100'));
     const second = await conversationOf(await dial(fake, '+13035550101'));
     const finishing = fake.settleAll();
-    await receiver.waitFor(2);
+    await receiver().waitFor(2);
     await finishing;
-    const order = receiver.received.map((r) => at(r.json, 'data', 'conversation_id'));
+    const order = receiver().received.map((r) => at(r.json, 'data', 'conversation_id'));
     expect(order).toEqual([second, first]);
     expect(fake.record.webhooks.map((w) => [w.conversationId, w.fault])).toEqual([
       [second, null],
@@ -179,7 +139,7 @@ describe('fake ElevenLabs: webhooks late, out of order, duplicated late', () => 
     fake.setFaults({ reorderWebhook: { next: 1 }, reorderMaxHoldMs: 100 });
     const id = await conversationOf(await dial(fake, '+13035550100'));
     await fake.settleAll();
-    expect(receiver.received.map((r) => at(r.json, 'data', 'conversation_id'))).toEqual([id]);
+    expect(receiver().received.map((r) => at(r.json, 'data', 'conversation_id'))).toEqual([id]);
   });
 
   it('sends a duplicate late, after another call has come and gone', async () => {
@@ -187,14 +147,14 @@ describe('fake ElevenLabs: webhooks late, out of order, duplicated late', () => 
     fake.setFaults({ duplicateWebhook: { next: 1 }, duplicateDelayMs: 300 });
     const first = await conversationOf(await dial(fake, '+13035550100'));
     const settling = fake.settleAll();
-    await receiver.waitFor(1);
+    await receiver().waitFor(1);
     const second = await conversationOf(await dial(fake, '+13035550101'));
     await fake.settleAll();
     await settling;
-    await receiver.waitFor(3);
-    const order = receiver.received.map((r) => at(r.json, 'data', 'conversation_id'));
+    await receiver().waitFor(3);
+    const order = receiver().received.map((r) => at(r.json, 'data', 'conversation_id'));
     expect(order).toEqual([first, second, first]);
-    expect(receiver.received[2]?.rawBody).toBe(receiver.received[0]?.rawBody);
+    expect(receiver().received[2]?.rawBody).toBe(receiver().received[0]?.rawBody);
     expect(fake.record.webhooks.map((w) => [w.attempt, w.fault])).toEqual([
       [1, null],
       [1, null],
