@@ -223,7 +223,7 @@ describe('the job dashboard in a browser', () => {
 
   it('redrives the dead letters back to their queue from /ops/dead-letters, by clicking', async () => {
     await inLoggedInPage(async (page) => {
-      const { deadLetterId } = await deadLetteredWriteback(9_900_103);
+      const { id, deadLetterId } = await deadLetteredWriteback(9_900_103);
       await page.goto(`${service.url}/ops/dead-letters`);
       const waiting = page.locator(`td[data-queue="${DEAD_LETTERS}"]`);
       expect(Number(await waiting.textContent())).toBeGreaterThanOrEqual(1);
@@ -233,12 +233,13 @@ describe('the job dashboard in a browser', () => {
         .filter({ hasText: /Moved \d+ jobs? back/ })
         .waitFor();
       expect(await waiting.textContent()).toBe('0');
-      // The copy left the dead-letter queue and a job for the same portal waits in the write-back queue again.
+      // The copy left the dead-letter queue and a new job for the same portal is in the write-back queue again.
+      // Its state is not asserted: the service's own write-back worker may already have taken it.
       const left = await service.pool.query('SELECT 1 FROM pgboss.job WHERE id = $1', [deadLetterId]);
       expect(left.rowCount).toBe(0);
       const back = await service.pool.query<{ state: string }>(
-        `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'portalId' = '9900103' AND state = 'created'`,
-        [QUEUE],
+        `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'portalId' = '9900103' AND id <> $2`,
+        [QUEUE, id],
       );
       expect(back.rowCount).toBe(1);
     });

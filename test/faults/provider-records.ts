@@ -23,7 +23,7 @@ interface Delivery {
 export interface FaultRecords {
   readonly dials: readonly { atMs: number; responseStatus: number }[];
   readonly rejectedDials: readonly Timed[];
-  readonly reads: readonly (Timed & { conversationId: string | null })[];
+  readonly reads: readonly (Timed & { subject: string })[];
   readonly webhooks: readonly Delivery[];
   readonly elevenlabsFaults: readonly (Fired & { subject: string })[];
   readonly hubspotRequests: readonly (Timed & { client: string | null; portalId: number | null })[];
@@ -67,7 +67,8 @@ export async function readFaultRecords(fakesUrl: string, { settle = false } = {}
 
 /**
  * Retry-After waited out, from the fakes' request times: ElevenLabs' dial 429s hold the whole account (the
- * service shares the hold in Postgres); a read 429 holds reads of that conversation; HubSpot's 429s hold the
+ * service shares the hold in Postgres); a read 429 holds reads of that conversation, or that attempt's listing
+ * (each is its own job's SDK retry; other jobs' reads go on); HubSpot's 429s hold the
  * process told (its User-Agent) for that portal, each process keeping its own limiter.
  */
 export function retryAfterChecks(
@@ -78,7 +79,7 @@ export function retryAfterChecks(
     ...r.dials.map((d) => ({ atMs: d.atMs, scope: 'dials', status: d.responseStatus, retryAfterMs: null })),
     ...r.rejectedDials.map((d) => ({ ...d, scope: 'dials' })),
   ];
-  const reads: SeenRequest[] = r.reads.map((d) => ({ ...d, scope: `read ${d.conversationId ?? 'list'}` }));
+  const reads: SeenRequest[] = r.reads.map((d) => ({ ...d, scope: `read ${d.subject}` }));
   const hubspot: SeenRequest[] = r.hubspotRequests
     .filter((q) => q.portalId !== null)
     .map((q) => ({ ...q, scope: `HubSpot portal ${q.portalId} from ${q.client}` }));

@@ -24,6 +24,8 @@ export interface ReadRecord {
   readonly atMs: number;
   /** The conversation read, or null for a listing. */
   readonly conversationId: string | null;
+  /** What was read: the conversation id, or `list:<user_id>` for a listing filtered by our attempt id. */
+  readonly subject: string;
   status: number;
   /** The Retry-After a 429 asked for, in ms. */
   retryAfterMs: number | null;
@@ -73,14 +75,21 @@ export function readFaults(ctx: ApiFaultContext) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const id = typeof req.params.conversationId === 'string' ? req.params.conversationId : null;
     const atMs = ctx.clock.now();
-    const entry: ReadRecord = { at: isoAt(atMs), atMs, conversationId: id, status: 0, retryAfterMs: null };
+    const subject = id ?? `list:${String(req.query.user_id ?? '')}`;
+    const entry: ReadRecord = {
+      at: isoAt(atMs),
+      atMs,
+      conversationId: id,
+      subject,
+      status: 0,
+      retryAfterMs: null,
+    };
     ctx.reads.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
       const retryAfter = Number(res.get('Retry-After'));
       if (retryAfter > 0) entry.retryAfterMs = retryAfter * 1000;
     });
-    const subject = id ?? `list:${String(req.query.user_id ?? '')}`;
     const nth = seen.get(subject) ?? 0;
     seen.set(subject, nth + 1);
     const wait = ctx.faults.readResponseDelayMs;
