@@ -174,16 +174,17 @@ describe('pre-dial HubSpot reads', () => {
     expect(await contactState('c0')).toEqual({ state: 'skipped', skip_reason: 'suppressed' });
   });
 
-  it('does not read again while at least 50 fresh reads are waiting, and tops up when they run low', async () => {
+  it('does not read again while at least 50 fresh reads are waiting, and tops up with a full batch when they run low', async () => {
     await campaignWith(200);
     await prefetchDialChecks(deps);
     expect(await prefetchDialChecks(deps)).toEqual({ requests: 0, stored: 0 });
-    // 60 of the 100 read contacts were called: 40 fresh ones left, so the next 60 are read in one request.
+    // 60 of the 100 read contacts were called: 40 fresh ones left, so a full batch (the next 100) is read in one
+    // request, not only the 60 that would bring the window back to 100.
     await db.pool.query(`UPDATE campaign_contacts SET state = 'done' WHERE contact_id = ANY($1)`, [
       Array.from({ length: 60 }, (_, i) => `c${i}`),
     ]);
-    expect(await prefetchDialChecks(deps)).toEqual({ requests: 1, stored: 60 });
-    expect(crm.reads.at(-1)?.ids).toEqual(Array.from({ length: 60 }, (_, i) => `c${100 + i}`));
+    expect(await prefetchDialChecks(deps)).toEqual({ requests: 1, stored: 100 });
+    expect(crm.reads.at(-1)?.ids).toEqual(Array.from({ length: 100 }, (_, i) => `c${100 + i}`));
   });
 
   it('reads a contact without a fresh check that comes up among the next 50 dials, however many fresh ones follow', async () => {

@@ -4,13 +4,19 @@ import { isDiallingStopped } from '../../safety/index.js';
 import { dialCheckFrom, storeDialChecks } from './crm-dial-check.js';
 import * as q from './queries.js';
 
-/** HubSpot's batch read limit, and how far down each campaign's due list the pre-dial reads reach. */
+/** HubSpot's batch read limit: the most contacts one pre-dial read covers. */
 const BATCH = 100;
 /**
  * Read again only when fewer than this many contacts in dialling order have a fresh check before the first one
- * without: each request then covers at least half a batch, and reads land before the dials that need them.
+ * without, so reads land before the dials that need them.
  */
 const LOW_WATER = BATCH / 2;
+/**
+ * How far down each campaign's due list the reads reach: the fresh ones still ahead (fewer than LOW_WATER when a
+ * read is due) plus a full batch, so each request reads up to 100 contacts, not only the ~50 a 100-row window
+ * would leave (which doubled the pre-dial requests per call).
+ */
+const WINDOW = LOW_WATER + BATCH;
 
 type CandidateRow = RowOf<typeof q.DIAL_CHECK_CANDIDATES>;
 
@@ -39,7 +45,7 @@ export async function prefetchDialChecks(deps: ServiceDeps): Promise<PrefetchRes
   const rows = await queryRows(deps.pool, q.DIAL_CHECK_CANDIDATES, [
     new Date(now + maxAge / 2),
     new Date(now - maxAge / 2),
-    BATCH,
+    WINDOW,
   ]);
   const byCampaign = new Map<string, CandidateRow[]>();
   for (const row of rows) byCampaign.set(row.campaign_id, [...(byCampaign.get(row.campaign_id) ?? []), row]);
@@ -49,7 +55,7 @@ export async function prefetchDialChecks(deps: ServiceDeps): Promise<PrefetchRes
     // Dials go down the list in this order: what matters is how many fresh checks come before the first stale one.
     const freshAhead = contacts.findIndex((c) => !c.fresh);
     if (freshAhead === -1 || freshAhead >= LOW_WATER) continue;
-    const stale = contacts.filter((c) => !c.fresh);
+    const stale = contacts.filter((c) => !c.fresh).slice(0, BATCH);
     const first = stale[0];
     if (!first) continue;
     requests += 1;
