@@ -23,8 +23,11 @@ const KILLS = stressScaled(4, 20);
 const SEED = Number(process.env.FAULT_SEED ?? 20270314);
 /** Real time between kills, seeded so a failing run can be replayed. */
 const GAP_MS = { min: 500, max: 2_000 };
-/** A kill per this many dials: the quick run makes about 145, the full one about 1,400. */
-const DIALS_PER_KILL = stressScaled(25, 60);
+/**
+ * A kill per this many dials: the quick run makes about 145 (4 kills by dial 100), the full one about 1,045 (20
+ * kills by dial 900). At 60 per kill the full form's 18th kill waited for a 1,080th dial that never came.
+ */
+const DIALS_PER_KILL = stressScaled(25, 45);
 const REAL_DIAL_LAG_MS = 2_000;
 
 const STORMS: readonly Storm[] = [

@@ -51,7 +51,7 @@ export function loopPlan(): Pick<
 > {
   const list = stressScaled('102', '101');
   const x = stressScaled(1, 3);
-  // Sunday and Monday. The full form's ~1,400 dials are bound by what two workers place per real second, not by
+  // Sunday and Monday. The full form's ~1,050 dials are bound by what two workers place per real second, not by
   // the caps: its clock runs slower (600x) and it calls Sunday to Friday, so a slow machine stretches the run over
   // more simulated days instead of parking contacts until next Sunday. Never Saturday: at the held start it is
   // still Saturday evening in Hawaii, and nothing may be callable before the clock runs.
