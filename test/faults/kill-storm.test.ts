@@ -17,7 +17,12 @@ import { type FaultCampaign, fakesInfo, finishAndCheck, seedFaultCampaign } from
  */
 
 const KILLS = stressScaled(5, 24);
-const CONTACTS = stressScaled(40, 150);
+/**
+ * Enough contacts that the campaign outlasts the storm: each kill waits for a worker to be ready again, so on a
+ * loaded machine the 24 kills take longer. At 150 the storm once ended at kill 23 (the campaign had finished);
+ * at 300 the campaign runs about twice as long.
+ */
+const CONTACTS = stressScaled(40, 300);
 const ACCOUNT_CAP = 5;
 /** Seconds between kills: uniformly random in this range (seeded, so a failing run can be replayed). */
 const GAP_MS = { min: 1_500, max: 6_000 };
