@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCallAllowedAt } from '../../service/src/calling-window/index.js';
 import { localDayAndMinute } from '../../service/src/core/zoned-time.js';
 import type { TsProcess } from '../helpers/child-process.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { readDials } from '../helpers/fakes-record.js';
-import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
+import type { Cluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
 import { waitUntil } from '../helpers/wait.js';
 import { CLOCK_JUMPED } from './clock-control.js';
+import { faultRunFile } from './fault-file.js';
 import { fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
 /**
@@ -33,16 +33,7 @@ const CONTACTS = stressScaled(30, 80);
 const ACCOUNT_CAP = 6;
 const controlFile = path.join(tmpdir(), `faults-clock-${process.pid}`);
 
-let db: TestDatabase;
-let cluster: Cluster | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await cluster?.stop();
-  await db?.drop();
-});
+const run = faultRunFile();
 
 /** Moves every process's clock to `engineMs` now: the service processes first, then the fakes (see below). */
 async function jumpTo(running: Cluster, engineMs: number): Promise<void> {
@@ -69,15 +60,14 @@ describe('the clock jumping across a DST change', () => {
       CLOCK_OFFSET_MS: String(SATURDAY_EVENING - 5 * 60_000 - Date.now()),
       CLOCK_CONTROL_FILE: controlFile,
     };
-    cluster = await startCluster({
-      databaseUrl: db.url,
+    const db = run.db;
+    const running = await run.startCluster({
       workers: 2,
       serviceScript: path.resolve(import.meta.dirname, 'clocked-service-process.ts'),
       fakesScript: path.resolve(import.meta.dirname, 'clocked-fakes-process.ts'),
       fakesEnv: { ...env, SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },
       serviceEnv: { ...env, ACCOUNT_CONCURRENCY_CAP: String(ACCOUNT_CAP), UNKNOWN_DIAL_GRACE_MS: '5000' },
     });
-    const running = cluster;
     await jumpTo(running, SATURDAY_EVENING);
     const campaign = await seedFaultCampaign(db.pool, await fakesInfo(running.fakesUrl), {
       contacts: CONTACTS,

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../service/src/sandbox/deterministic.js';
 import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { readDials } from '../helpers/fakes-record.js';
-import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
 import { waitUntil } from '../helpers/wait.js';
+import { faultRunFile } from './fault-file.js';
 import { type FaultCampaign, fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 
 /**
@@ -30,27 +29,17 @@ const SEED = Number(process.env.FAULT_SEED ?? 20261101);
 /** The share of kills that hit a worker still starting up rather than one at work. */
 const START_UP_KILLS = 0.2;
 
-let db: TestDatabase;
-let cluster: Cluster | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await cluster?.stop();
-  await db?.drop();
-});
+const run = faultRunFile();
 
 describe('worker processes killed at random points', () => {
   it(`${KILLS} SIGKILLs of workers mid-run, each replaced: the records stay exactly-once and within caps`, async () => {
     const random = mulberry32(SEED);
-    cluster = await startCluster({
-      databaseUrl: db.url,
+    const db = run.db;
+    const running = await run.startCluster({
       workers: 2,
       fakesEnv: { SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },
       serviceEnv: { ACCOUNT_CONCURRENCY_CAP: String(ACCOUNT_CAP), UNKNOWN_DIAL_GRACE_MS: '5000' },
     });
-    const running = cluster;
     const info = await fakesInfo(running.fakesUrl);
     const campaign: FaultCampaign = await seedFaultCampaign(db.pool, info, {
       contacts: CONTACTS,

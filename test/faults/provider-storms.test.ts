@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zoneInDaytime } from '../helpers/campaign-fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { type Cluster, startCluster } from '../helpers/scale-out-cluster.js';
 import { stressScaled } from '../helpers/stress.js';
+import { faultRunFile } from './fault-file.js';
 import { fakesInfo, finishAndCheck, seedFaultCampaign } from './fault-run.js';
 import { readFaultRecords, retryAfterChecks, webhookFaultChecks } from './provider-records.js';
 import { runStorms, type Storm, setFaults } from './storm-schedule.js';
@@ -22,16 +21,7 @@ const STORM_MS = stressScaled(5_000, 10_000);
 /** A request sent before its process heard the 429 (or read the hold another process wrote) could not wait. */
 const SLACK_MS = { dials: 1_500, reads: 300, hubspot: 750 };
 
-let db: TestDatabase;
-let cluster: Cluster | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await cluster?.stop();
-  await db?.drop();
-});
+const run = faultRunFile();
 
 const storms = (step: number): Storm[] => [
   {
@@ -82,13 +72,12 @@ const storms = (step: number): Storm[] => [
 
 describe('provider storms and unreliable webhooks', () => {
   it('ElevenLabs and HubSpot storms on and off mid-run; webhooks lost, duplicated, reordered, late', async () => {
-    cluster = await startCluster({
-      databaseUrl: db.url,
+    const db = run.db;
+    const running = await run.startCluster({
       workers: 2,
       fakesEnv: { SANDBOX_TIME_SCALE: '0.03', SANDBOX_CONCURRENCY_LIMIT: '50' },
       serviceEnv: { ACCOUNT_CONCURRENCY_CAP: String(ACCOUNT_CAP), UNKNOWN_DIAL_GRACE_MS: '5000' },
     });
-    const running = cluster;
     // Webhooks misbehave from the first call to the last; delayed ones by far more than the service's first look.
     await setFaults(running.fakesUrl, 'elevenlabs', {
       dropWebhook: { fraction: 0.1 },
